@@ -1,0 +1,27 @@
+# The whole set-up of a new machine is `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: demo test install benchmark clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check uv
+	$(BIN)/uv pip install --python $(BIN)/python -q -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/policycat run corpora/ -o outputs/
+
+test: $(STAMP)
+	$(BIN)/pytest -q -n 2
+
+benchmark: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf outputs/*.jsonl outputs/*.parquet outputs/*.xlsx outputs/*.docx outputs/*.html outputs/texts outputs/.cache .prefect

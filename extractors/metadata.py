@@ -1,0 +1,219 @@
+"""Document metadata: title, type, level, region, issuing body, author, date.
+
+Regions are resolved against China's administrative divisions (cpca's adcode
+table), never a hand list: 靖江市 is a county-level city under 泰州市, and
+重庆's 区县 are county level.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from extractors.knowledge import compile_pattern, data_path, load_yaml, require
+from extractors.splitting import DocumentSpan
+from extractors.types import Region
+
+_MUNICIPALITIES = {"北京市", "上海市", "天津市", "重庆市"}
+_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_TITLE_MAX = 60
+
+
+@dataclass(frozen=True)
+class TypeRule:
+    doc_type: str
+    byline: bool
+    title: re.Pattern | None
+    body: re.Pattern | None
+
+
+@dataclass(frozen=True)
+class MetadataRules:
+    type_rules: tuple[TypeRule, ...]
+    default_type: str
+    head_chars: int
+    central: re.Pattern
+    lower_reference: re.Pattern
+    self_reference: tuple[tuple[str, re.Pattern], ...]
+    place: re.Pattern
+    not_place: re.Pattern
+    issuer_line: re.Pattern
+
+
+def load_metadata_rules(path: Path | None = None) -> MetadataRules:
+    path = path or data_path("documents.yaml")
+    data = load_yaml(path)
+    types = require(data, "doc_types", dict, path)
+    rules = []
+    for item in require(types, "rules", list, path):
+        rules.append(
+            TypeRule(
+                doc_type=require(item, "type", str, path),
+                byline=bool(item.get("byline", False)),
+                title=compile_pattern(item["title"], path, item.line_of("title"), re.M) if "title" in item else None,
+                body=compile_pattern(item["body"], path, item.line_of("body"), re.M) if "body" in item else None,
+            )
+        )
+    level = require(data, "level", dict, path)
+
+    def pattern(key: str) -> re.Pattern:
+        return compile_pattern(require(level, key, str, path), path, level.line_of(key), re.M)
+
+    selfref = require(level, "self_reference", dict, path)
+    return MetadataRules(
+        type_rules=tuple(rules),
+        default_type=require(types, "default", str, path),
+        head_chars=require(types, "head_chars", int, path),
+        central=pattern("central"),
+        lower_reference=pattern("lower_reference"),
+        self_reference=tuple((name, compile_pattern(rx, path, selfref.line_of(name))) for name, rx in selfref.items()),
+        place=pattern("place"),
+        not_place=pattern("not_place"),
+        issuer_line=pattern("issuer_line"),
+    )
+
+
+@lru_cache(maxsize=4096)
+def resolve_place(name: str) -> tuple[Region, str] | None:
+    """A place name to its region and level via the adcode table, or None."""
+    import cpca
+
+    row = cpca.transform([name]).iloc[0]
+    code = row.get("adcode")
+    if not isinstance(code, str) or not code or code == "nan":
+        return None
+    province = row["省"] if isinstance(row["省"], str) else None
+    city = row["市"] if isinstance(row["市"], str) else None
+    county = row["区"] if isinstance(row["区"], str) else None
+    # cpca matches prefixes of the name; the name itself must be the resolved unit.
+    if name not in {province, city, county}:
+        return None
+    if city in ("市辖区", "县"):
+        city = None
+    if code.endswith("0000"):
+        level = "province"
+    elif code.endswith("00"):
+        level = "city"
+    else:
+        level = "county"
+    return Region(province, city, county, code), level
+
+
+def _places(text: str, rules: MetadataRules) -> list[str]:
+    names = []
+    for match in rules.place.finditer(text):
+        name = match.group(1)
+        # the lazy match may have swallowed a leading word: try the name's suffixes too
+        for i in range(0, len(name) - 2):
+            candidate = name[i:]
+            if not rules.not_place.match(candidate) and resolve_place(candidate):
+                names.append(candidate)
+                break
+    return names
+
+
+def detect_doc_type(title: str, head: str, has_byline: bool, rules: MetadataRules) -> str:
+    for rule in rules.type_rules:
+        if rule.byline and has_byline:
+            return rule.doc_type
+        if rule.title and rule.title.search(title):
+            return rule.doc_type
+        if rule.body and rule.body.search(head):
+            return rule.doc_type
+    return rules.default_type
+
+
+def _self_level(text: str, rules: MetadataRules) -> str | None:
+    cleaned = rules.lower_reference.sub("", text)
+    counts = {name: len(rx.findall(cleaned)) for name, rx in rules.self_reference}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else None
+
+
+def _region_from_mentions(body: str, rules: MetadataRules) -> tuple[Region, str | None]:
+    """Level from how the document speaks of itself; region from the places it names.
+
+    Named places (``榆阳区政协``) are not self-reference, so they are cut out
+    before counting ``县政协``/``全市``; a document naming three or more counties
+    of one prefecture speaks from that prefecture.
+    """
+    resolved = [resolve_place(name) for name in _places(body, rules)]
+    provinces = Counter(region.province for region, _ in resolved)
+    if provinces:
+        # running text gives false hits (会同 → 会同县): keep the dominant province
+        home = provinces.most_common(1)[0][0]
+        resolved = [(region, level) for region, level in resolved if region.province == home]
+    level = _self_level(rules.place.sub("", body), rules)
+    prefectures = Counter(region.prefecture for region, lvl in resolved if lvl == "county" and region.prefecture)
+    if prefectures and prefectures.most_common(1)[0][1] >= 3 and len({r.county for r, _ in resolved if r.county}) >= 3 and level != "province":
+        level = "city"
+    if not resolved:
+        return Region(), level
+    if level == "county":
+        counties = Counter(region for region, lvl in resolved if lvl == "county")
+        return (counties.most_common(1)[0][0] if counties else Region()), level
+    if level == "city":
+        cities = Counter(
+            Region(region.province, region.prefecture, None, None) for region, _ in resolved if region.prefecture
+        )
+        if cities:
+            name = cities.most_common(1)[0][0].prefecture
+            found = resolve_place(name)
+            return (found[0] if found else cities.most_common(1)[0][0]), level
+        return Region(), level
+    if level == "province":
+        return Region(resolved[0][0].province, None, None, None), level
+    region, found_level = Counter(resolved).most_common(1)[0][0]
+    return region, found_level
+
+
+def describe_document(text: str, span: DocumentSpan, rules: MetadataRules) -> dict:
+    """Metadata fields for ``Document`` from the document's text (simplified script)."""
+    body = text[span.start : span.end]
+    title = text[span.title_start : span.title_end].strip()
+    title = re.sub(r"\s*\n\s*", " ", title)
+    if len(title) > _TITLE_MAX or any(p in title[:-1] for p in "。！？"):
+        title = None
+    head_lines = [line.strip() for line in body.splitlines() if line.strip()][:3]
+    title_zone = " ".join(head_lines)
+    doc_type = detect_doc_type(title_zone, body[: rules.head_chars], span.author is not None, rules)
+
+    issuer = next((line for line in head_lines if rules.issuer_line.match(line)), None)
+    strong = " ".join(filter(None, [issuer, span.closing, title_zone]))
+    strong_places = _places(strong, rules)
+    region, level = Region(), None
+    if rules.central.search(strong):
+        level = "central"
+    elif strong_places:
+        region, level = resolve_place(strong_places[0])
+    else:
+        region, level = _region_from_mentions(body, rules)
+    if level == "province" and region.province in _MUNICIPALITIES and region.county:
+        level = "county"
+    date = _DATE.search(body[:300]) or _DATE.search(body[-300:])
+    return {
+        "title": title,
+        "doc_type": doc_type,
+        "level": level,
+        "region": region,
+        "issuing_body": issuer or _issuer_from_closing(span.closing) or _issuer_from_title(title_zone),
+        "author": span.author,
+        "date": f"{int(date.group(1)):04d}-{int(date.group(2)):02d}-{int(date.group(3)):02d}" if date else None,
+    }
+
+
+def _issuer_from_closing(closing: str | None) -> str | None:
+    """``潼南区政协党组书记、主席`` → ``潼南区政协``."""
+    if not closing:
+        return None
+    match = re.match(r"(.+?(?:政协|市委|县委|区委|人民政府|委员会))", closing)
+    return match.group(1) if match else None
+
+
+def _issuer_from_title(title_zone: str) -> str | None:
+    """``《中共南通市委关于…的实施意见》`` → ``中共南通市委``."""
+    match = re.search(r"(中共[\u4e00-\u9fff]{2,8}?[省市县区州]委)(?=关于|印发)", title_zone)
+    return match.group(1) if match else None

@@ -1,0 +1,93 @@
+"""Web noise is masked, not deleted; placeholders are kept but flagged."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from extractors.knowledge import DataError, compile_pattern, data_path, load_yaml, require
+from extractors.types import Mask, Placeholder
+
+
+@dataclass(frozen=True)
+class NoiseRules:
+    masks: tuple[tuple[str, re.Pattern], ...]
+    placeholders: tuple[re.Pattern, ...]
+
+
+def load_noise_rules(path: Path | None = None) -> NoiseRules:
+    path = path or data_path("noise.yaml")
+    data = load_yaml(path)
+    masks = []
+    for item in require(data, "masks", list, path):
+        kind = require(item, "kind", str, path)
+        pattern = require(item, "pattern", str, path)
+        masks.append((kind, compile_pattern(pattern, path, item.line_of("pattern"), re.M)))
+    placeholders = []
+    for item in require(data, "placeholders", list, path):
+        pattern = require(item, "pattern", str, path)
+        placeholders.append(compile_pattern(pattern, path, item.line_of("pattern"), re.M))
+    if not masks:
+        raise DataError(path, data.line, "no mask rules")
+    return NoiseRules(tuple(masks), tuple(placeholders))
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for match in re.finditer(r"\n", text):
+        spans.append((start, match.start()))
+        start = match.end()
+    spans.append((start, len(text)))
+    return spans
+
+
+def _repeated_title_masks(text: str) -> list[Mask]:
+    """A page's title repeated as its last line (web page footers) is furniture."""
+    lines = [(s, e) for s, e in _lines(text) if text[s:e].strip()]
+    head = {text[s:e].strip() for s, e in lines[:5]}
+    masks = []
+    for s, e in lines[-3:]:
+        if lines.index((s, e)) >= 5 and text[s:e].strip() in head:
+            masks.append(Mask(s, e, "repeated_title", text[s:e]))
+    return masks
+
+
+def find_masks(text: str, rules: NoiseRules) -> tuple[Mask, ...]:
+    """Noise spans, sorted and merged where they overlap."""
+    found = [Mask(m.start(), m.end(), kind, m.group()) for kind, rx in rules.masks for m in rx.finditer(text) if m.end() > m.start()]
+    found += _repeated_title_masks(text)
+    found.sort(key=lambda m: (m.start, -m.end))
+    merged: list[Mask] = []
+    for mask in found:
+        if merged and mask.start < merged[-1].end:
+            last = merged[-1]
+            if mask.end > last.end:
+                merged[-1] = Mask(last.start, mask.end, last.kind, text[last.start : mask.end])
+            continue
+        merged.append(mask)
+    return tuple(merged)
+
+
+def find_placeholders(text: str, rules: NoiseRules) -> tuple[Placeholder, ...]:
+    found = {(m.start(), m.end()) for rx in rules.placeholders for m in rx.finditer(text) if m.end() > m.start()}
+    return tuple(Placeholder(s, e, text[s:e]) for s, e in sorted(found))
+
+
+def is_masked(start: int, end: int, masks: tuple[Mask, ...]) -> bool:
+    """True when [start, end) lies wholly inside noise."""
+    return any(m.start <= start and end <= m.end for m in masks)
+
+
+def unmasked_pieces(start: int, end: int, masks: tuple[Mask, ...]) -> list[tuple[int, int]]:
+    """[start, end) with the masked parts cut out."""
+    pieces, cursor = [], start
+    for mask in masks:
+        if mask.end <= cursor or mask.start >= end:
+            continue
+        if mask.start > cursor:
+            pieces.append((cursor, mask.start))
+        cursor = max(cursor, mask.end)
+    if cursor < end:
+        pieces.append((cursor, end))
+    return pieces

@@ -1,0 +1,160 @@
+"""Read any supported file into a ``SourceText``: the project's coordinate system."""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+
+from extractors.errors import SourceError
+from extractors.types import Extraction, SourceText
+
+TEXT_SUFFIXES = {".txt": "txt", ".md": "md", ".text": "txt"}
+FORMATS = {**TEXT_SUFFIXES, ".docx": "docx", ".pdf": "pdf", ".html": "html", ".htm": "html"}
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+
+# Encodings detectors report for Chinese text all decode as GB18030, their superset.
+_GB_FAMILY = {"gb2312", "gbk", "gb18030", "hz", "cp936"}
+
+
+def list_sources(paths: list[Path]) -> list[tuple[Path, Path]]:
+    """Every supported file under the given files/folders, as (file, root) pairs."""
+    found = []
+    for path in paths:
+        if path.is_dir():
+            for file in sorted(path.rglob("*")):
+                if file.is_file() and file.suffix.lower() in FORMATS and not file.name.startswith("."):
+                    found.append((file, path))
+        else:
+            found.append((path, path.parent))
+    return found
+
+
+def decode_text(raw: bytes, path: str) -> tuple[str, str]:
+    """Decode bytes to text and name the encoding used; refuse to guess silently."""
+    if not raw.strip():
+        raise SourceError(path, "file is empty")
+    for bom, name in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if raw.startswith(bom):
+            try:
+                return raw.decode(name), name
+            except UnicodeDecodeError as exc:
+                raise SourceError(path, f"has a {name} byte-order mark but does not decode: {exc.reason}") from exc
+    try:
+        text = raw.decode("utf-8")
+        encoding = "utf-8"
+    except UnicodeDecodeError:
+        text, encoding = _detect(raw, path)
+    if _looks_binary(text):
+        raise SourceError(path, f"not a text file: decodes as {encoding} to mostly control characters (binary data named as text?)")
+    return text, encoding
+
+
+def _detect(raw: bytes, path: str) -> tuple[str, str]:
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(raw[:200_000]).best()
+    if best is None:
+        raise SourceError(path, "not a text file: no text encoding fits (binary data?)")
+    encoding = best.encoding.lower().replace("_", "")
+    if encoding in _GB_FAMILY:
+        encoding = "gb18030"
+    elif encoding in {"big5", "big5hkscs", "cp950"}:
+        encoding = "big5hkscs"
+    try:
+        return raw.decode(encoding), encoding
+    except (UnicodeDecodeError, LookupError) as exc:
+        raise SourceError(path, f"detected encoding {encoding} does not decode the file: {exc}") from exc
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:20_000]
+    control = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\n\r\t\f") + sample.count("\ufffd")
+    return control > max(8, len(sample) // 20)
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> tuple[str, str]:
+    """Simplified text of the same length, one character for one, and the script found.
+
+    Offsets must stay shared, so a phrase conversion that changes a line's length
+    falls back to converting that line character by character.
+    """
+    converter = _t2s()
+    out = converter.convert(text)
+    if len(out) != len(text):
+        lines = []
+        for line in text.split("\n"):
+            converted = converter.convert(line)
+            if len(converted) != len(line):
+                converted = "".join(c if len(c) == 1 else o for o, c in ((o, converter.convert(o)) for o in line))
+            lines.append(converted)
+        out = "\n".join(lines)
+    changed = sum(1 for a, b in zip(text, out) if a != b)
+    cjk = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff") or 1
+    share = changed / cjk
+    script = "traditional" if share > 0.05 else "mixed" if share > 0.005 else "simplified"
+    return (out if changed else text), script
+
+
+def read_source(path: Path, root: Path | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceText:
+    """Read one file. Raises ``SourceError`` naming the file and the reason."""
+    path = Path(path)
+    shown = str(path)
+    source_path = path.relative_to(root).as_posix() if root and path.is_relative_to(root) else path.name
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise SourceError(shown, f"unsupported file type {path.suffix or '(none)'}; supported: {', '.join(sorted(FORMATS))}")
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise SourceError(shown, f"file too large: {size / 2**20:.1f} MB over the {max_bytes / 2**20:.0f} MB limit (--max-mb)")
+        raw = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise SourceError(shown, "file disappeared before it could be read") from exc
+    except PermissionError as exc:
+        raise SourceError(shown, "permission denied") from exc
+    except IsADirectoryError as exc:
+        raise SourceError(shown, "is a directory") from exc
+    digest = hashlib.sha256(raw).hexdigest()
+    encoding: str | None = None
+    if fmt in ("txt", "md"):
+        text, encoding = decode_text(raw, shown)
+        extraction = Extraction(text)
+    elif fmt == "pdf":
+        from extractors.pdf_text import extract_pdf_text
+
+        extraction = extract_pdf_text(path)
+    elif fmt == "docx":
+        from extractors.docx_text import extract_docx_text
+
+        extraction = extract_docx_text(path)
+    else:
+        from extractors.html_text import extract_html_text
+
+        extraction = extract_html_text(raw, shown)
+    if not extraction.text.strip():
+        raise SourceError(shown, "no text found in the file")
+    analysis, script = to_simplified(extraction.text)
+    warnings = list(extraction.warnings)
+    if script != "simplified":
+        warnings.append(f"{script} characters: analysed as simplified, offsets in the original")
+    return SourceText(
+        path=shown,
+        source_path=source_path,
+        format=fmt,
+        text=extraction.text,
+        encoding=encoding,
+        sha256=digest,
+        analysis_text=analysis,
+        script=script,
+        warnings=tuple(warnings),
+        pages=extraction.pages,
+    )

@@ -1,0 +1,187 @@
+"""The heading tree of a document (patterns in ``data/headings.yaml``)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from extractors.knowledge import compile_pattern, data_path, load_yaml, require
+from extractors.noise import unmasked_pieces
+from extractors.types import Mask, Section
+
+_SENTENCE_END = "。！？!?"
+_CLAUSE_END = "。；;！？!?：:"
+_SPACE = " \t\u00a0\u3000\ufeff"
+_CLAUSE_MAX = 40
+
+
+@dataclass(frozen=True)
+class HeadingPattern:
+    kind: str
+    rank: int
+    regex: re.Pattern
+    whole_line: bool
+    paragraph_scope: bool
+    inline: bool
+    max_len: int | None
+
+
+@dataclass(frozen=True)
+class HeadingRules:
+    patterns: tuple[HeadingPattern, ...]
+    title_line_rank: int
+    title_line_max: int
+    run_in_rank: int
+    run_in_max: int
+
+
+def load_heading_rules(path: Path | None = None) -> HeadingRules:
+    path = path or data_path("headings.yaml")
+    data = load_yaml(path)
+    patterns = []
+    for item in require(data, "patterns", list, path):
+        line = item.line_of("pattern")
+        patterns.append(
+            HeadingPattern(
+                kind=require(item, "kind", str, path),
+                rank=require(item, "rank", int, path),
+                regex=compile_pattern(require(item, "pattern", str, path), path, line),
+                whole_line=item.get("heading", "clause") == "line",
+                paragraph_scope=item.get("scope", "document") == "paragraph",
+                inline=bool(item.get("inline", False)),
+                max_len=item.get("max_len"),
+            )
+        )
+    title_line = require(data, "title_line", dict, path)
+    run_in = require(data, "run_in", dict, path)
+    return HeadingRules(
+        patterns=tuple(patterns),
+        title_line_rank=require(title_line, "rank", int, path),
+        title_line_max=require(title_line, "max_len", int, path),
+        run_in_rank=require(run_in, "rank", int, path),
+        run_in_max=require(run_in, "max_len", int, path),
+    )
+
+
+@dataclass
+class _Heading:
+    start: int
+    end: int
+    kind: str
+    rank: int
+    paragraph_end: int | None  # set when the heading governs one paragraph only
+
+
+def _clause_end(text: str, start: int, line_end: int) -> int:
+    """End of a run-in heading: its first sentence, or first comma-clause when long."""
+    for i in range(start, line_end):
+        if text[i] in _CLAUSE_END:
+            if i - start <= _CLAUSE_MAX:
+                return i + (1 if text[i] in _SENTENCE_END else 0)
+            break
+    for i in range(start, min(line_end, start + _CLAUSE_MAX + 1)):
+        if text[i] in "，,":
+            return i
+    return min(line_end, start + _CLAUSE_MAX)
+
+
+def _lines(text: str, start: int, end: int, masks: tuple[Mask, ...]):
+    for piece_start, piece_end in unmasked_pieces(start, end, masks):
+        cursor = piece_start
+        while cursor < piece_end:
+            newline = text.find("\n", cursor, piece_end)
+            line_end = piece_end if newline < 0 else newline
+            s, e = cursor, line_end
+            while s < e and text[s] in _SPACE:
+                s += 1
+            while e > s and text[e - 1] in _SPACE + "\r":
+                e -= 1
+            if e > s:
+                yield s, e
+            cursor = line_end + 1
+
+
+def _line_headings(text: str, s: int, e: int, rules: HeadingRules, first_line: bool) -> list[_Heading]:
+    line = text[s:e]
+    for pattern in rules.patterns:
+        if not pattern.regex.match(line):
+            continue
+        if pattern.whole_line:
+            if pattern.max_len and e - s > pattern.max_len:
+                continue
+            found = [_Heading(s, e, pattern.kind, pattern.rank, None)]
+        else:
+            found = [_Heading(s, _clause_end(text, s, e), pattern.kind, pattern.rank, e if pattern.paragraph_scope else None)]
+        return found + _inline_headings(text, found[0].end, e, rules)
+    inline = _inline_headings(text, s, e, rules)
+    if first_line:
+        return inline
+    if e - s <= rules.title_line_max and line[-1] not in _CLAUSE_END + "，,、":
+        return [_Heading(s, e, "title_line", rules.title_line_rank, None)]
+    first_stop = next((i for i in range(s, e) if text[i] in _SENTENCE_END), None)
+    if first_stop is not None and first_stop + 1 < e and first_stop + 1 - s <= rules.run_in_max:
+        return [_Heading(s, first_stop + 1, "run_in", rules.run_in_rank, e)] + inline
+    return inline
+
+
+def _inline_headings(text: str, s: int, e: int, rules: HeadingRules) -> list[_Heading]:
+    found = []
+    for pattern in rules.patterns:
+        if not pattern.inline:
+            continue
+        for match in pattern.regex.finditer(text, s, e):
+            at = match.start()
+            if at == s or text[at - 1] in "。；;，,：:":
+                found.append(_Heading(at, _clause_end(text, at, e), pattern.kind, pattern.rank, e))
+    found.sort(key=lambda h: h.start)
+    return found
+
+
+def _merge_title_lines(headings: list[_Heading], text: str) -> list[_Heading]:
+    """Two title lines in a row (a bold two-line sub-title) are one heading."""
+    merged: list[_Heading] = []
+    for heading in headings:
+        prev = merged[-1] if merged else None
+        if prev and prev.kind == heading.kind == "title_line" and text[prev.end : heading.start].count("\n") == 1:
+            prev.end = heading.end
+            continue
+        merged.append(heading)
+    return merged
+
+
+def segment_sections(text: str, start: int, end: int, masks: tuple[Mask, ...], *, rules: HeadingRules) -> list[Section]:
+    """Sections of the document ``text[start:end]``; the first line is its title, not a section."""
+    headings: list[_Heading] = []
+    for index, (s, e) in enumerate(_lines(text, start, end, masks)):
+        headings.extend(_line_headings(text, s, e, rules, first_line=index == 0))
+    headings = _merge_title_lines(headings, text)
+    sections: list[Section] = []
+    for i, heading in enumerate(headings):
+        content_end = end
+        for later in headings[i + 1 :]:
+            if later.rank <= heading.rank:
+                content_end = later.start
+                break
+        if heading.paragraph_end is not None:
+            content_end = min(content_end, heading.paragraph_end)
+        parent = None
+        for j in range(len(sections) - 1, -1, -1):
+            candidate = sections[j]
+            if candidate.start <= heading.start < candidate.content_end and headings[j].rank < heading.rank:
+                parent = j
+                break
+        depth = 0 if parent is None else sections[parent].depth + 1
+        sections.append(
+            Section(heading.start, heading.end, text[heading.start : heading.end], heading.kind, depth, parent, max(content_end, heading.end))
+        )
+    return sections
+
+
+def section_path(index: int | None, sections: tuple[Section, ...] | list[Section]) -> tuple[str, ...]:
+    """Heading texts from the outermost section down to ``index``."""
+    path = []
+    while index is not None:
+        path.append(sections[index].text.replace("\n", " "))
+        index = sections[index].parent
+    return tuple(reversed(path))

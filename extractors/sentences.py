@@ -1,0 +1,103 @@
+"""Sentences and jieba tokens, as offsets into the source text."""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import jieba
+
+from extractors.knowledge import data_path, load_yaml, require
+from extractors.noise import unmasked_pieces
+from extractors.types import Mask, Section, Sentence, Token
+
+
+@dataclass(frozen=True)
+class SentenceRules:
+    ends: frozenset[str]
+    closers: frozenset[str]
+    newline_ends: bool
+
+
+def load_sentence_rules(path: Path | None = None) -> SentenceRules:
+    path = path or data_path("sentences.yaml")
+    data = load_yaml(path)
+    return SentenceRules(
+        ends=frozenset(require(data, "sentence_end", str, path)),
+        closers=frozenset(require(data, "closers", str, path)),
+        newline_ends=bool(data.get("newline_ends_sentence", True)),
+    )
+
+
+def build_tokenizer(userdict: Path | None = None) -> jieba.Tokenizer:
+    """A jieba tokenizer of our own with the project's 政协 dictionary (the global one stays untouched)."""
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.tmp_dir = tempfile.gettempdir()
+    tokenizer.load_userdict(str(userdict or data_path("userdict.txt")))
+    return tokenizer
+
+
+def _raw_sentences(text: str, start: int, end: int, rules: SentenceRules) -> list[tuple[int, int]]:
+    spans, begin, i = [], start, start
+    while i < end:
+        ch = text[i]
+        if ch in rules.ends or (rules.newline_ends and ch == "\n"):
+            j = i + 1
+            if ch != "\n":
+                while j < end and (text[j] in rules.closers or text[j] in rules.ends):
+                    j += 1
+            spans.append((begin, j))
+            begin, i = j, j
+            continue
+        i += 1
+    if begin < end:
+        spans.append((begin, end))
+    return spans
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def innermost_section(position: int, sections: tuple[Section, ...] | list[Section]) -> int | None:
+    best = None
+    for index, section in enumerate(sections):
+        if section.start <= position < section.content_end:
+            if best is None or section.depth >= sections[best].depth:
+                best = index
+    return best
+
+
+def split_sentences(
+    text: str,
+    start: int,
+    end: int,
+    masks: tuple[Mask, ...],
+    sections: tuple[Section, ...] = (),
+    *,
+    rules: SentenceRules,
+) -> list[Sentence]:
+    """Sentences of ``text[start:end]``, skipping masked noise."""
+    sentences = []
+    for piece_start, piece_end in unmasked_pieces(start, end, masks):
+        for s, e in _raw_sentences(text, piece_start, piece_end, rules):
+            s, e = _strip(text, s, e)
+            if e > s:
+                sentences.append(Sentence(s, e, text[s:e], innermost_section(s, sections)))
+    return sentences
+
+
+def tokenize(sentence: Sentence, analysis_text: str, text: str, tokenizer: jieba.Tokenizer) -> tuple[Token, ...]:
+    """jieba tokens of a sentence; analysed on simplified text, offsets shifted once, here."""
+    offset = sentence.start
+    return tuple(
+        Token(offset + s, offset + e, text[offset + s : offset + e])
+        for _, s, e in tokenizer.tokenize(analysis_text[sentence.start : sentence.end])
+    )

@@ -1,0 +1,1 @@
+"""Classifiers over extracted measures: catalogue classes, trained from editable data."""

@@ -1,0 +1,165 @@
+"""Catalogue classifier: one primary class per measure, secondary classes, scores.
+
+A linear model over the features of ``models.features``. Probabilities are
+calibrated with ``CalibratedClassifierCV`` when every class has enough training
+items for its folds; otherwise logistic regression's own probabilities are used.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping, Sequence
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
+from sklearn.svm import LinearSVC
+
+from models.features import ClassifierInput, build_features
+
+__all__ = ["ClassifierInput", "Classification", "CatalogueClassifier", "classification_from_scores"]
+
+DEFAULT_FEATURE_WEIGHTS = {"text_words": 1.0, "object_words": 0.5, "heading_words": 0.6, "text_chars": 1.0}
+
+
+@dataclass(frozen=True)
+class Classification:
+    category: str
+    scores: dict[str, float] = field(hash=False)
+    confidence: float
+    secondary: tuple[str, ...] = ()
+    needs_review: bool = False
+    name: str = ""  # the class's Chinese name as the taxonomy has it now
+
+    def as_row_fields(self) -> dict:
+        """The catalogue row's classification fields."""
+        return {
+            "category": self.category,
+            "category_name": self.name,
+            "category_scores": dict(self.scores),
+            "confidence": self.confidence,
+            "secondary_categories": list(self.secondary),
+            "needs_review": self.needs_review,
+        }
+
+
+def classification_from_scores(
+    scores: Mapping[str, float],
+    *,
+    review_threshold: float,
+    secondary_threshold: float,
+    secondary_share: float,
+    names: Mapping[str, str] | None = None,
+) -> Classification:
+    """Primary = top score (ties keep the given class order); secondary = others high
+    enough in absolute terms and relative to the top."""
+    ordered = sorted(scores.items(), key=lambda kv: -kv[1])  # stable: class order breaks ties
+    if not ordered:
+        return Classification("", {}, 0.0, (), True)
+    top, top_score = ordered[0]
+    secondary = tuple(
+        code
+        for code, score in ordered[1:]
+        if score > 0 and score >= secondary_threshold and score >= secondary_share * top_score
+    )
+    return Classification(
+        category=top,
+        scores={k: round(float(v), 4) for k, v in scores.items()},
+        confidence=round(float(top_score), 4),
+        secondary=secondary,
+        needs_review=bool(top_score < review_threshold),
+        name=(names or {}).get(top, top),
+    )
+
+
+class CatalogueClassifier(BaseEstimator, ClassifierMixin):
+    """Fit on ``list[ClassifierInput]`` and class codes.
+
+    Learned: ``features_`` (fitted feature union), ``estimator_``, ``classes_``,
+    ``calibrated_`` (whether probabilities come from calibration).
+    """
+
+    def __init__(
+        self,
+        feature_weights: Mapping[str, float] | None = None,
+        C: float = 4.0,
+        estimator: str = "logreg",
+        calibration_folds: int = 3,
+        review_threshold: float = 0.45,
+        secondary_threshold: float = 0.15,
+        secondary_share: float = 0.5,
+        random_state: int = 0,
+    ):
+        self.feature_weights = feature_weights
+        self.C = C
+        self.estimator = estimator
+        self.calibration_folds = calibration_folds
+        self.review_threshold = review_threshold
+        self.secondary_threshold = secondary_threshold
+        self.secondary_share = secondary_share
+        self.random_state = random_state
+
+    def _linear(self):
+        if self.estimator == "svm":
+            return LinearSVC(C=self.C, class_weight="balanced", random_state=self.random_state)
+        return LogisticRegression(C=self.C, class_weight="balanced", max_iter=2000)
+
+    def fit(self, X: Sequence[ClassifierInput], y: Sequence[str], sample_weight=None):
+        X = list(X)
+        y = np.asarray(list(y))
+        if len(X) != len(y):
+            raise ValueError(f"{len(X)} inputs but {len(y)} labels")
+        weights = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
+        self.features_ = build_features(self.feature_weights or DEFAULT_FEATURE_WEIGHTS)
+        matrix = self.features_.fit_transform(X)
+        labels, counts = np.unique(y, return_counts=True)
+        if len(labels) < 2:
+            raise ValueError("need at least two classes to train")
+        # Calibration needs every class in every fold.
+        self.calibrated_ = bool(counts.min() >= self.calibration_folds)
+        if self.calibrated_:
+            folds = StratifiedKFold(self.calibration_folds, shuffle=True, random_state=self.random_state)
+            self.estimator_ = CalibratedClassifierCV(self._linear(), method="sigmoid", cv=folds)
+        elif self.estimator == "svm":
+            self.estimator_ = LogisticRegression(C=self.C, class_weight="balanced", max_iter=2000)
+        else:
+            self.estimator_ = self._linear()
+        self.estimator_.fit(matrix, y, sample_weight=weights)
+        self.classes_ = np.asarray(self.estimator_.classes_)
+        return self
+
+    def predict_proba(self, X: Sequence[ClassifierInput]) -> np.ndarray:
+        return self.estimator_.predict_proba(self.features_.transform(list(X)))
+
+    def predict(self, X: Sequence[ClassifierInput]) -> np.ndarray:
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+
+    def classify(
+        self,
+        X: Sequence[ClassifierInput],
+        *,
+        class_order: Sequence[str] | None = None,
+        names: Mapping[str, str] | None = None,
+    ) -> list[Classification]:
+        """One ``Classification`` per input, scores for every class in ``class_order``."""
+        X = list(X)
+        if not X:
+            return []
+        order = list(class_order) if class_order is not None else list(self.classes_)
+        index = {code: i for i, code in enumerate(self.classes_)}
+        probabilities = self.predict_proba(X)
+        results = []
+        for row in probabilities:
+            scores = {code: float(row[index[code]]) if code in index else 0.0 for code in order}
+            results.append(
+                classification_from_scores(
+                    scores,
+                    review_threshold=self.review_threshold,
+                    secondary_threshold=self.secondary_threshold,
+                    secondary_share=self.secondary_share,
+                    names=names,
+                )
+            )
+        return results

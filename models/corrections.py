@@ -1,0 +1,235 @@
+"""Analysts' corrections to the catalogue, kept outside the code.
+
+``corrections.yaml`` is a mapping from ``measure_id`` to what the analyst changed::
+
+    # 纠错文件：键为目录中的 measure_id
+    m_3f2a9c1d0b7e:
+      category: MEMBERS          # 改正类别（类别代码，见 taxonomy.yaml）
+      status: REQUIRED           # 改正约束强度
+      bodies: [政协委员]          # 改正责任主体（规范名称）
+      text: 建立委员履职档案      # 可选：举措原文，供阅读，也作为训练样本
+      note: 原判为制度建设
+    m_77c0e5a2d411:
+      reject: true               # 不是举措：在目录中标记 rejected，不删除
+
+An entry that changes nothing (only a note) confirms the row as reviewed.
+Applying them marks the rows ``corrected: True``; rejected rows stay in the
+catalogue flagged ``rejected: True`` so the analyst can still see and undo them.
+Corrections with a category and a text also become training items.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Mapping, Sequence
+
+import yaml
+
+from models.problems import Problem, compose_file, line_of, mapping_items, raise_on_errors, value_of
+
+STATUSES = ("REQUIRED", "PLANNED", "ENCOURAGED", "RECOMMENDED", "DONE")
+CORRECTION_KEYS = ("category", "status", "bodies", "reject", "note", "text", "object", "heading")
+_LIST_SPLIT = re.compile(r"[、,，;；/\n]+")
+_TRUE_WORDS = {"true", "yes", "y", "1", "x", "√", "✓", "是", "拒绝", "不是举措"}
+
+__all__ = [
+    "Correction",
+    "STATUSES",
+    "load_corrections",
+    "read_corrections_xlsx",
+    "apply_corrections",
+]
+
+
+@dataclass(frozen=True)
+class Correction:
+    measure_id: str
+    category: str | None = None
+    status: str | None = None
+    bodies: tuple[str, ...] | None = None
+    reject: bool = False
+    note: str | None = None
+    text: str | None = None
+    object: str | None = None
+    heading: str | None = None
+    path: str = ""
+    line: int | None = None
+
+
+def load_corrections(path: str | Path, *, codes: Iterable[str] | None = None) -> list[Correction]:
+    """Read ``corrections.yaml``; raise ``DataFileError`` (file and line) on errors.
+
+    With ``codes`` (the taxonomy's class codes), an unknown category is an error.
+    An empty file means no corrections.
+    """
+    path = str(path)
+    root, problems = compose_file(path)
+    raise_on_errors(problems)
+    if root is None or (isinstance(root, yaml.ScalarNode) and not root.value):
+        return []
+    if not isinstance(root, yaml.MappingNode):
+        raise_on_errors([Problem(path, line_of(root), "error", "顶层应为以 measure_id 为键的映射")])
+    known = set(codes) if codes is not None else None
+    seen: dict[str, int] = {}
+    corrections: list[Correction] = []
+    for measure_id, key_node, node in mapping_items(root):
+        where = line_of(key_node)
+
+        def error(at: yaml.Node, message: str) -> None:
+            problems.append(Problem(path, line_of(at), "error", f"{measure_id}：{message}"))
+
+        if measure_id in seen:
+            error(key_node, f"measure_id 重复（第 {seen[measure_id]} 行已有）")
+            continue
+        seen[measure_id] = where
+        if not isinstance(node, yaml.MappingNode):
+            error(node, "应为映射（category、status、bodies、reject、note…）")
+            continue
+        values: dict = {}
+        for key, field_key, value_node in mapping_items(node):
+            if key not in CORRECTION_KEYS:
+                error(field_key, f"未知的键 “{key}”（允许：{', '.join(CORRECTION_KEYS)}）")
+                continue
+            values[key] = (value_of(value_node), value_node)
+        fields, field_problems = _check_fields({k: v for k, (v, _) in values.items()}, known)
+        for key, message in field_problems:
+            error(values[key][1], message)
+        if not field_problems:
+            corrections.append(Correction(measure_id=measure_id, path=path, line=where, **fields))
+    raise_on_errors(problems)
+    return corrections
+
+
+def read_corrections_xlsx(path: str | Path, *, codes: Iterable[str] | None = None) -> list[Correction]:
+    """Corrections from the first sheet of a workbook whose header row names the
+    columns measure_id, category, status, bodies, reject (note, text optional).
+
+    Blank cells change nothing; bodies are separated by 、 , ； or new lines;
+    reject accepts true/yes/1/x/是. Problems name the sheet row.
+    """
+    from openpyxl import load_workbook
+
+    path = str(path)
+    workbook = load_workbook(path, read_only=True, data_only=True)
+    sheet = workbook.worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    header = [str(c).strip().lower() if c is not None else "" for c in next(rows, ())]
+    problems: list[Problem] = []
+    if "measure_id" not in header:
+        raise_on_errors([Problem(path, 1, "error", "表头缺少 measure_id 列")])
+    for name in header:
+        if name and name != "measure_id" and name not in CORRECTION_KEYS:
+            problems.append(Problem(path, 1, "error", f"未知的列 “{name}”"))
+    known = set(codes) if codes is not None else None
+    corrections: list[Correction] = []
+    seen: dict[str, int] = {}
+    for row_number, cells in enumerate(rows, start=2):
+        record = {name: cell for name, cell in zip(header, cells) if name}
+        measure_id = str(record.pop("measure_id") or "").strip()
+        values = {k: v for k, v in record.items() if k in CORRECTION_KEYS and v not in (None, "")}
+        if not measure_id:
+            if values:
+                problems.append(Problem(path, row_number, "error", "缺少 measure_id"))
+            continue
+        if measure_id in seen:
+            problems.append(Problem(path, row_number, "error", f"{measure_id}：重复（第 {seen[measure_id]} 行已有）"))
+            continue
+        seen[measure_id] = row_number
+        if "bodies" in values:
+            values["bodies"] = [b.strip() for b in _LIST_SPLIT.split(str(values["bodies"])) if b.strip()]
+        if "reject" in values:
+            values["reject"] = values["reject"] is True or str(values["reject"]).strip().lower() in _TRUE_WORDS
+        for key in ("category", "status"):
+            if key in values:
+                values[key] = str(values[key]).strip()
+        fields, field_problems = _check_fields(values, known)
+        problems.extend(Problem(path, row_number, "error", f"{measure_id}：{m}") for _, m in field_problems)
+        if not field_problems:
+            corrections.append(Correction(measure_id=measure_id, path=path, line=row_number, **fields))
+    workbook.close()
+    raise_on_errors(problems)
+    return corrections
+
+
+def _check_fields(values: Mapping, known: set[str] | None) -> tuple[dict, list[tuple[str, str]]]:
+    fields: dict = {}
+    problems: list[tuple[str, str]] = []
+    for key, value in values.items():
+        if key == "category":
+            if not isinstance(value, str) or not value:
+                problems.append((key, "category 应为类别代码"))
+            elif known is not None and value not in known:
+                problems.append((key, f"未知的类别 “{value}”"))
+            else:
+                fields[key] = value
+        elif key == "status":
+            if value not in STATUSES:
+                problems.append((key, f"status 应为 {'、'.join(STATUSES)} 之一"))
+            else:
+                fields[key] = value
+        elif key == "bodies":
+            if isinstance(value, str):
+                value = [value]
+            if not isinstance(value, list) or not all(isinstance(b, str) and b.strip() for b in value):
+                problems.append((key, "bodies 应为责任主体名称列表"))
+            else:
+                fields[key] = tuple(b.strip() for b in value)
+        elif key == "reject":
+            if not isinstance(value, bool):
+                problems.append((key, "reject 应为 true 或 false"))
+            else:
+                fields[key] = value
+        else:  # note, text, object, heading
+            fields[key] = None if value is None else str(value)
+    return fields, problems
+
+
+def apply_corrections(
+    rows: Sequence[Mapping], corrections: Iterable[Correction]
+) -> tuple[list[dict], list[str]]:
+    """Return corrected copies of ``rows`` and the measure_ids no row has.
+
+    Changed rows get ``corrected: True``; the model's class is kept as
+    ``predicted_category`` when the category changes. Rejected rows are kept and
+    flagged ``rejected: True``. Input rows are not modified.
+    """
+    by_id = {c.measure_id: c for c in corrections}
+    present = set()
+    result: list[dict] = []
+    for row in rows:
+        row = dict(row)
+        correction = by_id.get(row.get("measure_id"))
+        if correction is not None:
+            present.add(correction.measure_id)
+            if correction.category is not None:
+                if row.get("category") != correction.category:
+                    row.setdefault("predicted_category", row.get("category"))
+                row["category"] = correction.category
+                row["needs_review"] = False
+            if correction.status is not None:
+                row["status"] = correction.status
+            if correction.bodies is not None:
+                row["bodies"] = _corrected_bodies(row.get("bodies"), correction.bodies)
+            if correction.reject:
+                row["rejected"] = True
+            if correction.note:
+                row["correction_note"] = correction.note
+            row["corrected"] = True
+        result.append(row)
+    unmatched = [measure_id for measure_id in by_id if measure_id not in present]
+    return result, unmatched
+
+
+def _corrected_bodies(current, names: tuple[str, ...]) -> list:
+    """Keep the row's shape: body dicts stay dicts (reusing a matching one), names stay names."""
+    current = list(current or [])
+    if current and all(isinstance(b, str) for b in current):
+        return list(names)
+    existing = {b.get("canonical"): b for b in current if isinstance(b, Mapping)}
+    return [
+        dict(existing[name]) if name in existing
+        else {"mention": name, "canonical": name, "level": None, "explicit": True}
+        for name in names
+    ]

@@ -1,0 +1,139 @@
+"""Features of a measure for the catalogue classifier.
+
+A measure is seen through three fields: its clause, its object and the heading of
+its section (under `（四）切实强化对委员队伍的教育和管理` most measures are about
+members). Each field gets its own jieba bag of words, weighted separately, and the
+clause also gets character 1–3-grams, which survive segmentation mistakes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Mapping
+
+import jieba
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, TransformerMixin, clone
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.pipeline import FeatureUnion, Pipeline
+from sklearn.preprocessing import FunctionTransformer
+
+USERDICT_PATH = Path(__file__).resolve().parent.parent / "extractors" / "data" / "userdict.txt"
+JIEBA_CACHE_DIR = Path(__file__).resolve().parent.parent / ".cache" / "jieba"
+
+_WORD_CHAR = re.compile(r"[\w\u4e00-\u9fff]")
+
+__all__ = ["ClassifierInput", "tokenize", "build_features", "FIELDS"]
+
+FIELDS = ("text", "object", "heading")
+
+
+@dataclass(frozen=True)
+class ClassifierInput:
+    text: str
+    object: str = ""
+    heading: str = ""
+
+    @classmethod
+    def from_row(cls, row: Mapping) -> "ClassifierInput":
+        """From a catalogue row: the innermost heading of ``section_path`` is the heading."""
+        path = row.get("section_path") or ()
+        if isinstance(path, str):
+            path = [path]
+        return cls(
+            text=str(row.get("text") or ""),
+            object=str(row.get("object") or ""),
+            heading=str(path[-1]) if path else "",
+        )
+
+
+@lru_cache(maxsize=4)
+def _tokenizer(userdict: str | None, userdict_mtime: float | None) -> jieba.Tokenizer:
+    # Our own instance: the global jieba dictionary belongs to whoever else imports jieba.
+    tokenizer = jieba.Tokenizer()
+    JIEBA_CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    tokenizer.tmp_dir = str(JIEBA_CACHE_DIR)
+    if userdict:
+        tokenizer.load_userdict(userdict)
+    return tokenizer
+
+
+def _current_tokenizer() -> jieba.Tokenizer:
+    # The user dictionary is another file that may appear or change between runs.
+    if USERDICT_PATH.exists():
+        return _tokenizer(str(USERDICT_PATH), USERDICT_PATH.stat().st_mtime)
+    return _tokenizer(None, None)
+
+
+def tokenize(text: str) -> list[str]:
+    """jieba words of ``text`` without punctuation and spaces.
+
+    Module-level so a fitted vectorizer that refers to it can be pickled.
+    """
+    if not text:
+        return []
+    return [w for w in _current_tokenizer().lcut(text) if _WORD_CHAR.search(w)]
+
+
+def select_field(inputs: Iterable[ClassifierInput], field: str) -> list[str]:
+    return [getattr(item, field) or "" for item in inputs]
+
+
+def _field(field: str) -> FunctionTransformer:
+    return FunctionTransformer(select_field, kw_args={"field": field}, validate=False)
+
+
+class OptionalText(BaseEstimator, TransformerMixin):
+    """A vectorizer for a field that may be empty in every training item.
+
+    Training data from the taxonomy has no objects and no headings; a plain
+    vectorizer refuses an empty vocabulary, this one contributes no columns.
+    """
+
+    def __init__(self, vectorizer=None):
+        self.vectorizer = vectorizer
+
+    def fit(self, texts, y=None):
+        texts = list(texts)
+        self.empty_ = not any(texts)
+        if not self.empty_:
+            try:
+                self.vectorizer_ = clone(self.vectorizer).fit(texts)
+            except ValueError:  # only stop words or punctuation
+                self.empty_ = True
+        return self
+
+    def transform(self, texts):
+        texts = list(texts)
+        if self.empty_:
+            return sp.csr_matrix((len(texts), 0), dtype=np.float64)
+        return self.vectorizer_.transform(texts)
+
+
+def _words() -> OptionalText:
+    return OptionalText(
+        TfidfVectorizer(tokenizer=tokenize, token_pattern=None, lowercase=False, ngram_range=(1, 2), sublinear_tf=True)
+    )
+
+
+def build_features(weights: Mapping[str, float]) -> FeatureUnion:
+    """The feature union; ``weights`` has text_words, object_words, heading_words, text_chars."""
+    parts = [
+        ("text_words", Pipeline([("select", _field("text")), ("tfidf", _words())])),
+        ("object_words", Pipeline([("select", _field("object")), ("tfidf", _words())])),
+        ("heading_words", Pipeline([("select", _field("heading")), ("tfidf", _words())])),
+        (
+            "text_chars",
+            Pipeline(
+                [
+                    ("select", _field("text")),
+                    ("tfidf", TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=1)),
+                ]
+            ),
+        ),
+    ]
+    return FeatureUnion(parts, transformer_weights={name: float(weights[name]) for name, _ in parts})

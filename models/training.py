@@ -1,0 +1,433 @@
+"""Training data, training, saving and the cue-word baseline.
+
+Training items come from four places, each with its own weight (``settings.yaml``):
+the taxonomy's example measures, its cue words as weak labels (once as a clause,
+once as a heading), gold measures of the ``tune`` split, and analysts' corrections.
+A saved model carries the hashes of what it was trained on, so a run retrains
+exactly when the taxonomy, the training data or the settings changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+import time
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Mapping, NamedTuple, Sequence
+
+import joblib
+import numpy as np
+import sklearn
+from sklearn.model_selection import StratifiedKFold
+
+from models.classifier import CatalogueClassifier, Classification, ClassifierInput, classification_from_scores
+from models.corrections import Correction, load_corrections
+from models.features import USERDICT_PATH
+from models.settings import DEFAULT_SETTINGS_PATH, Settings, load_settings
+from models.taxonomy import Taxonomy, load_taxonomy
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CORPUS_DIR = PROJECT_ROOT / "corpora"
+DEFAULT_GOLD_PATH = PROJECT_ROOT / "tests" / "gold" / "seeds.jsonl"
+
+__all__ = [
+    "TrainingItem",
+    "GoldMeasure",
+    "TrainedModel",
+    "read_gold_measures",
+    "build_training_set",
+    "train_model",
+    "save_model",
+    "load_model",
+    "load_or_train",
+    "cue_word_baseline",
+    "training_sha256",
+]
+
+
+class TrainingItem(NamedTuple):
+    input: ClassifierInput
+    label: str
+    weight: float
+    source: str  # example | cue | cue_heading | gold | correction
+
+
+@dataclass(frozen=True)
+class GoldMeasure:
+    source_path: str
+    start: int
+    end: int
+    text: str
+    category: str | None
+    split: str | None
+    heading: str = ""
+    status: str | None = None
+
+    def as_input(self) -> ClassifierInput:
+        return ClassifierInput(text=self.text, heading=self.heading)
+
+
+# Heading lines as they open a line in these documents: 一、 （一） (一) 1. 1、 （1） 第一篇 ——坚持…
+_HEADING = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d{1,2}[.、．](?!\d)|"
+    r"[（(]\d{1,2}[）)]|第[一二三四五六七八九十]+[篇章部分]|——)"
+)
+_HEADING_END = re.compile(r"[。：:；;！!]")
+_MAX_HEADING = 40
+
+
+def nearest_heading(text: str, start: int) -> str:
+    """The innermost heading above ``start``: the last heading-marked line, cut at its
+    first full stop (headings often run on into their paragraph: `（一）提高政治站位，
+    深入学习贯彻会议精神。市委…`). A light stand-in where no section tree is at hand."""
+    line_start = text.rfind("\n", 0, start) + 1
+    same_line = True
+    while True:
+        line_end = text.find("\n", line_start)
+        line = text[line_start : len(text) if line_end < 0 else line_end]
+        if _HEADING.match(line):
+            stop = _HEADING_END.search(line)
+            cut = stop.start() if stop else len(line)
+            # A measure that is the heading's own first sentence is governed by the heading above.
+            if not same_line or line_start + cut <= start:
+                return line[:cut].strip()[:_MAX_HEADING]
+        if line_start == 0:
+            return ""
+        line_start = text.rfind("\n", 0, line_start - 1) + 1
+        same_line = False
+
+
+def read_gold_measures(
+    paths: Iterable[str | Path],
+    splits: Iterable[str] | None = ("tune",),
+    *,
+    corpus_dir: str | Path | None = DEFAULT_CORPUS_DIR,
+) -> list[GoldMeasure]:
+    """Measures of the gold JSON Lines files (spec format), from documents whose
+    ``split`` is in ``splits`` (``None``: every document). Where the source file is
+    found under ``corpus_dir``, each measure gets the heading above it."""
+    wanted = None if splits is None else set(splits)
+    measures: list[GoldMeasure] = []
+    for path in paths:
+        path = Path(path)
+        with open(path, encoding="utf-8") as handle:
+            for number, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    document = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise ValueError(f"{path}:{number}: not JSON: {exc.msg}") from exc
+                split = document.get("split")
+                if wanted is not None and split not in wanted:
+                    continue
+                source_path = document.get("source_path", "")
+                source = _source_text(corpus_dir, source_path)
+                for measure in document.get("measures") or []:
+                    start, end = measure.get("start"), measure.get("end")
+                    text = measure.get("text")
+                    if text is None and source is not None and start is not None:
+                        text = source[start:end]
+                    heading = nearest_heading(source, start) if source is not None and start is not None else ""
+                    measures.append(
+                        GoldMeasure(
+                            source_path=source_path,
+                            start=start if start is not None else -1,
+                            end=end if end is not None else -1,
+                            text=text or "",
+                            category=measure.get("category"),
+                            split=split,
+                            heading=heading,
+                            status=measure.get("status"),
+                        )
+                    )
+    return measures
+
+
+def _source_text(corpus_dir, source_path: str) -> str | None:
+    if corpus_dir is None or not source_path:
+        return None
+    candidate = Path(corpus_dir) / source_path
+    if not candidate.is_file():
+        return None
+    return candidate.read_text(encoding="utf-8", errors="replace")
+
+
+def build_training_set(
+    taxonomy: Taxonomy,
+    gold_paths: Iterable[str | Path] = (),
+    corrections: Iterable[Correction | Mapping] | None = None,
+    *,
+    settings: Settings | None = None,
+    splits: Iterable[str] | None = None,
+    corpus_dir: str | Path | None = DEFAULT_CORPUS_DIR,
+) -> list[TrainingItem]:
+    """Training items from the taxonomy, gold files and corrections.
+
+    ``corrections`` are ``Correction`` entries with a text, or catalogue rows
+    (dicts) marked ``corrected`` and not ``rejected``. Gold measures and
+    corrections whose class is not in the taxonomy are left out: the taxonomy
+    decides which classes exist. ``splits`` defaults to ``settings.gold_splits``.
+    """
+    settings = settings or load_settings()
+    weights = settings.training_weights
+    codes = set(taxonomy.codes)
+    items: list[TrainingItem] = []
+    for category in taxonomy.categories:
+        for example in category.examples:
+            items.append(TrainingItem(ClassifierInput(text=example), category.code, weights["example"], "example"))
+        for cue in category.cues:
+            items.append(TrainingItem(ClassifierInput(text=cue), category.code, weights["cue"], "cue"))
+            # Cue words also teach what a section heading about the class looks like.
+            items.append(TrainingItem(ClassifierInput(text="", heading=cue), category.code, weights["cue"], "cue_heading"))
+    gold = read_gold_measures(
+        gold_paths, splits=settings.gold_splits if splits is None else splits, corpus_dir=corpus_dir
+    )
+    for measure in gold:
+        if measure.category in codes and measure.text:
+            items.append(TrainingItem(measure.as_input(), measure.category, weights["gold"], "gold"))
+    for correction in corrections or ():
+        item = _correction_item(correction, codes, weights["correction"])
+        if item is not None:
+            items.append(item)
+    return items
+
+
+def _correction_item(correction, codes: set[str], weight: float) -> TrainingItem | None:
+    if isinstance(correction, Correction):
+        if correction.reject or correction.category not in codes or not correction.text:
+            return None
+        source = ClassifierInput(correction.text, correction.object or "", correction.heading or "")
+        return TrainingItem(source, correction.category, weight, "correction")
+    row = correction
+    if not row.get("corrected") or row.get("rejected") or row.get("category") not in codes or not row.get("text"):
+        return None
+    return TrainingItem(ClassifierInput.from_row(row), row["category"], weight, "correction")
+
+
+def training_sha256(items: Sequence[TrainingItem]) -> str:
+    digest = hashlib.sha256()
+    for item in items:
+        record = [item.input.text, item.input.object, item.input.heading, item.label, item.weight, item.source]
+        digest.update(json.dumps(record, ensure_ascii=False).encode("utf-8"))
+        digest.update(b"\n")
+    return digest.hexdigest()
+
+
+def _settings_sha256(settings: Settings) -> str:
+    return hashlib.sha256(json.dumps(settings.as_dict(), sort_keys=True, default=list).encode()).hexdigest()
+
+
+def _userdict_sha256() -> str | None:
+    if not USERDICT_PATH.exists():
+        return None
+    return hashlib.sha256(USERDICT_PATH.read_bytes()).hexdigest()
+
+
+@dataclass
+class TrainedModel:
+    classifier: CatalogueClassifier
+    taxonomy: Taxonomy
+    settings: Settings
+    metadata: dict = field(default_factory=dict)
+    reused: bool = False  # loaded from a saved file rather than trained in this run
+
+    def classify(self, inputs: Sequence[ClassifierInput]) -> list[Classification]:
+        names = {c.code: c.name for c in self.taxonomy.categories}
+        return self.classifier.classify(list(inputs), class_order=self.taxonomy.codes, names=names)
+
+    def classify_one(self, text: str, object: str = "", heading: str = "") -> Classification:
+        return self.classify([ClassifierInput(text, object, heading)])[0]
+
+    def predict(self, inputs: Sequence[ClassifierInput]) -> list[str]:
+        return [c.category for c in self.classify(inputs)]
+
+
+def _classifier(settings: Settings) -> CatalogueClassifier:
+    return CatalogueClassifier(
+        feature_weights=settings.feature_weights,
+        C=settings.regularization,
+        estimator=settings.estimator,
+        calibration_folds=settings.calibration_folds,
+        review_threshold=settings.review_threshold,
+        secondary_threshold=settings.secondary_threshold,
+        secondary_share=settings.secondary_share,
+    )
+
+
+def train_model(
+    taxonomy: Taxonomy,
+    training_set: Sequence[TrainingItem],
+    settings: Settings | None = None,
+    *,
+    cross_validate: bool = True,
+) -> TrainedModel:
+    """Fit the classifier; metadata records hashes, classes, timing and, with
+    ``cross_validate``, accuracy and macro-F1 over folds scored on the non-weak
+    items (examples, gold, corrections)."""
+    settings = settings or load_settings()
+    items = list(training_set)
+    inputs = [i.input for i in items]
+    labels = np.asarray([i.label for i in items])
+    weights = np.asarray([i.weight for i in items])
+    began = time.perf_counter()
+    classifier = _classifier(settings).fit(inputs, labels, sample_weight=weights)
+    fit_seconds = time.perf_counter() - began
+
+    cv = None
+    if cross_validate:
+        cv = _cross_validate(items, settings)
+
+    sources: dict[str, int] = {}
+    for item in items:
+        sources[item.source] = sources.get(item.source, 0) + 1
+    metadata = {
+        "training_sha256": training_sha256(items),
+        "taxonomy_sha256": taxonomy.sha256,
+        "settings_sha256": _settings_sha256(settings),
+        "userdict_sha256": _userdict_sha256(),
+        "taxonomy_path": taxonomy.path,
+        "classes": list(taxonomy.codes),
+        "class_names": {c.code: c.name for c in taxonomy.categories},
+        "training_items": len(items),
+        "training_sources": sources,
+        "calibrated": bool(classifier.calibrated_),
+        "cross_validation": cv,
+        "fit_seconds": round(fit_seconds, 3),
+        "sklearn_version": sklearn.__version__,
+        "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+    }
+    return TrainedModel(classifier, taxonomy, settings, metadata)
+
+
+def _cross_validate(items: list[TrainingItem], settings: Settings) -> dict | None:
+    from models.evaluation import classification_report
+
+    labels = np.asarray([i.label for i in items])
+    scored = np.asarray([i.source not in ("cue", "cue_heading") for i in items])
+    _, counts = np.unique(labels, return_counts=True)
+    folds = settings.cv_folds
+    if counts.min() < folds:
+        return None
+    pairs: list[tuple[str, str]] = []
+    splitter = StratifiedKFold(folds, shuffle=True, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        for train_index, test_index in splitter.split(np.zeros(len(items)), labels):
+            test_index = test_index[scored[test_index]]
+            if len(test_index) == 0:
+                continue
+            model = _classifier(settings).fit(
+                [items[i].input for i in train_index],
+                labels[train_index],
+                sample_weight=[items[i].weight for i in train_index],
+            )
+            predicted = model.predict([items[i].input for i in test_index])
+            pairs.extend(zip(labels[test_index], predicted))
+    report = classification_report(pairs)
+    return {"folds": folds, "scored_items": len(pairs), "accuracy": report["accuracy"], "macro_f1": report["macro_f1"]}
+
+
+def _metadata_path(model_path: Path) -> Path:
+    return model_path.with_name(model_path.name + ".json")
+
+
+def save_model(model: TrainedModel, path: str | Path) -> Path:
+    """Write the model (joblib) and its metadata as ``<path>.json`` beside it."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    joblib.dump({"classifier": model.classifier, "taxonomy": model.taxonomy, "settings": model.settings}, path)
+    _metadata_path(path).write_text(json.dumps(model.metadata, ensure_ascii=False, indent=2), encoding="utf-8")
+    return path
+
+
+def load_model(path: str | Path) -> TrainedModel:
+    path = Path(path)
+    saved = joblib.load(path)
+    metadata = json.loads(_metadata_path(path).read_text(encoding="utf-8"))
+    return TrainedModel(saved["classifier"], saved["taxonomy"], saved["settings"], metadata, reused=True)
+
+
+def load_or_train(
+    model_path: str | Path,
+    taxonomy_path: str | Path,
+    gold_paths: Iterable[str | Path] = (),
+    corrections_path: str | Path | None = None,
+    *,
+    settings_path: str | Path = DEFAULT_SETTINGS_PATH,
+    corpus_dir: str | Path | None = DEFAULT_CORPUS_DIR,
+    cross_validate: bool = True,
+) -> TrainedModel:
+    """The saved model if it was trained on exactly this taxonomy, training data,
+    settings, user dictionary and scikit-learn version; otherwise train and save."""
+    model_path = Path(model_path)
+    taxonomy = load_taxonomy(taxonomy_path)
+    settings = load_settings(settings_path)
+    corrections = []
+    if corrections_path is not None and Path(corrections_path).exists():
+        corrections = load_corrections(corrections_path, codes=taxonomy.codes)
+    items = build_training_set(taxonomy, list(gold_paths), corrections, settings=settings, corpus_dir=corpus_dir)
+    expected = {
+        "training_sha256": training_sha256(items),
+        "taxonomy_sha256": taxonomy.sha256,
+        "settings_sha256": _settings_sha256(settings),
+        "userdict_sha256": _userdict_sha256(),
+        "sklearn_version": sklearn.__version__,
+    }
+    meta_path = _metadata_path(model_path)
+    if model_path.exists() and meta_path.exists():
+        try:
+            metadata = json.loads(meta_path.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError):
+            metadata = {}
+        if all(metadata.get(k) == v for k, v in expected.items()):
+            try:
+                model = load_model(model_path)
+                # The taxonomy object in use is the one just read (same bytes, current path).
+                model.taxonomy = taxonomy
+                return model
+            except Exception:  # a damaged or incompatible file is simply retrained
+                pass
+    model = train_model(taxonomy, items, settings, cross_validate=cross_validate)
+    save_model(model, model_path)
+    return model
+
+
+def cue_word_baseline(taxonomy: Taxonomy, settings: Settings | None = None) -> Callable[[ClassifierInput | str], Classification]:
+    """A classifier by cue words alone: each class scores the summed length of its
+    cue words found in the clause or object, plus a share for those in the heading.
+    Scores are normalised to sum to 1; with no match the taxonomy's fallback class
+    is returned with confidence 0 and marked for review."""
+    settings = settings or load_settings()
+    heading_weight = settings.baseline_heading_weight
+    names = {c.code: c.name for c in taxonomy.categories}
+    cues = [(c.code, tuple(sorted(c.cues, key=len, reverse=True))) for c in taxonomy.categories]
+    fallback = taxonomy.fallback or taxonomy.codes[0]
+
+    def classify(item: ClassifierInput | str) -> Classification:
+        if isinstance(item, str):
+            item = ClassifierInput(item)
+        body = f"{item.text}\n{item.object}"
+        raw = {}
+        for code, words in cues:
+            raw[code] = sum(len(w) for w in words if w in body) + heading_weight * sum(
+                len(w) for w in words if w in item.heading
+            )
+        total = sum(raw.values())
+        if total == 0:
+            scores = {code: 0.0 for code in raw}
+            return Classification(fallback, scores, 0.0, (), True, names.get(fallback, fallback))
+        scores = {code: value / total for code, value in raw.items()}
+        return classification_from_scores(
+            scores,
+            review_threshold=settings.review_threshold,
+            secondary_threshold=settings.secondary_threshold,
+            secondary_share=settings.secondary_share,
+            names=names,
+        )
+
+    return classify

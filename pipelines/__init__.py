@@ -1,0 +1,5 @@
+"""Prefect flows and the command line: the only layer that imports prefect."""
+
+from pipelines.settings import configure_prefect
+
+configure_prefect()

@@ -1,0 +1,172 @@
+"""The main flow: read, analyse, write. Prefect sees batches of documents, never sentences."""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import traceback
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from prefect import flow, task
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from extractors.documents import Resources, load_resources, mark_cross_file_duplicates, process_source
+from extractors.errors import SourceError
+from extractors.knowledge import DATA_DIR
+from extractors.reading import DEFAULT_MAX_BYTES, list_sources, read_source
+from extractors.types import DocumentResult, SourceText
+from pipelines import outputs
+
+CACHE_VERSION = "1"
+
+
+@dataclass
+class Batch:
+    sources: list[SourceText] = field(default_factory=list)
+    results: list[DocumentResult] = field(default_factory=list)
+    errors: list[dict] = field(default_factory=list)
+
+
+@lru_cache(maxsize=2)
+def shared_resources(data_dir: str | None = None) -> Resources:
+    """Loaded once per process: the jieba dictionary and the spaCy pipeline are not cheap."""
+    return load_resources(Path(data_dir) if data_dir else None)
+
+
+def knowledge_fingerprint(data_dir: Path = DATA_DIR) -> str:
+    """Changes whenever a knowledge file or extractor code changes: the cache key's second half."""
+    digest = hashlib.sha256(CACHE_VERSION.encode())
+    code_dir = Path(__file__).resolve().parents[1] / "extractors"
+    for path in sorted([*data_dir.rglob("*"), *code_dir.glob("*.py")]):
+        if path.is_file():
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def error_row(path: str, reason: str, stage: str) -> dict:
+    return {"path": path, "stage": stage, "reason": reason}
+
+
+def analyse_files(files: list[tuple[Path, Path]], *, max_bytes: int, cache_dir: Path | None, fingerprint: str) -> Batch:
+    """Read and analyse files; one bad file becomes an error row, never a crash."""
+    batch = Batch()
+    resources = None
+    for path, root in files:
+        try:
+            source = read_source(path, root, max_bytes=max_bytes)
+        except SourceError as exc:
+            batch.errors.append(error_row(exc.path, exc.reason, "read"))
+            continue
+        except Exception as exc:  # an unforeseen reader failure must not lose the other files
+            batch.errors.append(error_row(str(path), f"unexpected {type(exc).__name__}: {exc}", "read"))
+            continue
+        cache_file = cache_dir / f"{source.sha256}-{fingerprint}.pkl" if cache_dir else None
+        try:
+            if cache_file and cache_file.exists():
+                results = pickle.loads(cache_file.read_bytes())
+                results = [_rekey(r, source) for r in results]
+            else:
+                resources = resources or shared_resources()
+                results = process_source(source, resources)
+                if cache_file:
+                    cache_file.write_bytes(pickle.dumps(results))
+        except Exception as exc:
+            detail = traceback.format_exception_only(type(exc), exc)[-1].strip()
+            batch.errors.append(error_row(source.path, f"analysis failed: {detail}", "analyse"))
+            continue
+        batch.sources.append(source)
+        batch.results.extend(results)
+    return batch
+
+
+def _rekey(result: DocumentResult, source: SourceText) -> DocumentResult:
+    """A cached result of identical bytes found under another name keeps the current name."""
+    if result.document.source_path == source.source_path:
+        return result
+    old = result.document.source_path
+    from dataclasses import replace
+
+    doc = replace(result.document, source_path=source.source_path, doc_id=result.document.doc_id.replace(old, source.source_path, 1))
+    measures = tuple(replace(m, source_path=source.source_path, doc_id=doc.doc_id) for m in result.measures)
+    return replace(result, document=doc, measures=measures)
+
+
+@task(name="analyse batch")
+def analyse_batch(files: list[tuple[str, str]], max_bytes: int, cache_dir: str | None, fingerprint: str) -> Batch:
+    return analyse_files(
+        [(Path(p), Path(r)) for p, r in files], max_bytes=max_bytes, cache_dir=Path(cache_dir) if cache_dir else None, fingerprint=fingerprint
+    )
+
+
+def write_run_outputs(out_dir: Path, batch: Batch) -> dict:
+    """All files of a run; returns the counts for the summary."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    by_path = {s.source_path: s for s in batch.sources}
+    for source in batch.sources:
+        outputs.write_extracted_text(out_dir, source)
+    documents = [outputs.document_row(r, by_path[r.document.source_path]) for r in batch.results]
+    outputs.write_jsonl(out_dir / "documents.jsonl", documents)
+    outputs.write_jsonl(out_dir / "sections.jsonl", (row for r in batch.results for row in outputs.section_rows(r)))
+    measures = [row for r in batch.results for row in outputs.measure_rows(r, by_path[r.document.source_path])]
+    outputs.write_jsonl(out_dir / "catalogue.jsonl", measures)
+    outputs.write_parquet(out_dir / "catalogue.parquet", measures)
+    outputs.write_jsonl(out_dir / "errors.jsonl", batch.errors)
+    return {
+        "files_read": len(batch.sources),
+        "documents": len(batch.results),
+        "split_files": sum(1 for s in batch.sources if sum(r.document.source_path == s.source_path for r in batch.results) > 1),
+        "duplicates": sum(1 for r in batch.results if r.document.duplicate_of),
+        "measures": len(measures),
+        "failed": len(batch.errors),
+    }
+
+
+@task(name="write outputs")
+def write_outputs(out_dir: str, batch: Batch) -> dict:
+    return write_run_outputs(Path(out_dir), batch)
+
+
+@flow(name="policycat-catalogue", log_prints=False)
+def catalogue_flow(
+    paths: list[str],
+    out_dir: str = "outputs",
+    batch_size: int = 16,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    use_cache: bool = True,
+    show_progress: bool = True,
+) -> dict:
+    """Corpus in, catalogue out. Files go to tasks in batches so state tracking stays cheap."""
+    files = [(str(p), str(r)) for p, r in list_sources([Path(p) for p in paths])]
+    missing = [p for p in paths if not Path(p).exists()]
+    cache_dir = Path(out_dir) / ".cache" if use_cache else None
+    if cache_dir:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+    fingerprint = knowledge_fingerprint()
+    merged = Batch(errors=[error_row(p, "no such file or folder", "list") for p in missing])
+    batches = [files[i : i + batch_size] for i in range(0, len(files), batch_size)]
+    with Progress(
+        TextColumn("[bold]analysing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), disable=not show_progress, transient=True
+    ) as progress:
+        bar = progress.add_task("files", total=len(files))
+        for chunk in batches:
+            batch = analyse_batch(chunk, max_bytes, str(cache_dir) if cache_dir else None, fingerprint)
+            merged.sources += batch.sources
+            merged.results += batch.results
+            merged.errors += batch.errors
+            progress.advance(bar, len(chunk))
+    if merged.results:
+        sources = {s.source_path: s for s in merged.sources}
+        threshold = merged.results and shared_threshold()
+        merged.results = mark_cross_file_duplicates(merged.results, sources, threshold)
+    summary = write_outputs(out_dir, merged)
+    summary["out_dir"] = str(out_dir)
+    return summary
+
+
+def shared_threshold() -> float:
+    from extractors.splitting import load_split_rules
+
+    return load_split_rules().duplicate_threshold
