@@ -24,8 +24,10 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+
 # routinely holds GBK characters.
 _SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "gb18030": "gb18030", "big5": "big5hkscs"}
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
-# Never text: code, styling, and page chrome around the article.
-_DROPPED_TAGS = ("script", "style", "noscript", "template", "iframe", "svg", "nav", "header", "footer", "aside", "form")
+# Never text: code, styling, menus and forms.
+_DROPPED_TAGS = ("script", "style", "noscript", "template", "iframe", "svg", "nav", "form", "button", "select")
+# Page chrome, unless it sits inside the article (an <article><header> holds its title).
+_CHROME_TAGS = ("header", "footer", "aside")
 _BLOCK_TAGS = {
     "p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6",
     "table", "section", "article", "blockquote", "pre", "dd", "dt",
@@ -37,11 +39,13 @@ def extract_html_text(raw: bytes, path: str | Path) -> Extraction:
     line, with the article title first. ``path`` names the file in errors."""
     path_str = str(path)
     markup, encoding, warnings = decode_html(raw)
-    if not markup.strip():
-        raise SourceError(path_str, "HTML file is empty")
-    text = _extract_main_text(markup)
+    root = _parse(markup)
+    if root is None:
+        raise SourceError(path_str, "HTML file is empty or not HTML")
+    _drop_non_text(root)
+    text = _extract_main_text(lxml.html.tostring(root, encoding="unicode"))
     if not text:
-        text = _extract_plain_text(markup)
+        text = _extract_plain_text(root)
         if text:
             warnings.append("main-text extraction found nothing; all visible page text kept")
     if not text:
@@ -105,14 +109,26 @@ def _extract_main_text(markup: str) -> str:
     return "\n".join(lines)
 
 
-def _extract_plain_text(markup: str) -> str:
-    """All visible text, one block a line, for pages trafilatura cannot read."""
+def _parse(markup: str) -> lxml.html.HtmlElement | None:
+    if not markup.strip():
+        return None
     try:
-        root = lxml.html.document_fromstring(markup)
+        return lxml.html.document_fromstring(markup)
     except (etree.ParserError, ValueError):
-        return ""
+        return None
+
+
+def _drop_non_text(root: lxml.html.HtmlElement) -> None:
+    """Remove code, menus and page chrome before any text is taken."""
     for element in root.xpath("|".join(f"//{tag}" for tag in _DROPPED_TAGS)):
         element.drop_tree()
+    for tag in _CHROME_TAGS:
+        for element in root.xpath(f"//{tag}[not(ancestor::article) and not(ancestor::main)]"):
+            element.drop_tree()
+
+
+def _extract_plain_text(root: lxml.html.HtmlElement) -> str:
+    """All remaining body text, one block a line, for pages trafilatura cannot read."""
     body = root.find("body")
     if body is None:
         body = root

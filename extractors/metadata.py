@@ -174,10 +174,12 @@ def describe_document(text: str, span: DocumentSpan, rules: MetadataRules) -> di
     """Metadata fields for ``Document`` from the document's text (simplified script)."""
     body = text[span.start : span.end]
     title = text[span.title_start : span.title_end].strip()
+    head_lines = [line.strip() for line in body.splitlines() if line.strip()][:3]
+    if rules.issuer_line.match(title) and len(head_lines) > 1 and head_lines[0] == title:
+        title = head_lines[1]  # 政协靖江市委员会 / 关于…的意见: the issuer heads the title
     title = re.sub(r"\s*\n\s*", " ", title)
     if len(title) > _TITLE_MAX or any(p in title[:-1] for p in "。！？"):
         title = None
-    head_lines = [line.strip() for line in body.splitlines() if line.strip()][:3]
     title_zone = " ".join(head_lines)
     doc_type = detect_doc_type(title_zone, body[: rules.head_chars], span.author is not None, rules)
 

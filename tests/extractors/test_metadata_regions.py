@@ -1,0 +1,30 @@
+"""Level and region from administrative-division data, not hand lists."""
+
+import pytest
+
+
+@pytest.mark.parametrize(
+    "name, index, doc_type, level, region, code",
+    [
+        ("000_c4eeb4407c4e4302.txt", 0, "opinion", "county", "江苏省泰州市靖江市", "321282"),
+        ("001_c928dd9025f7e819.txt", 0, "opinion", "city", "江苏省南通市", "320600"),
+        ("002_db615ddd08875ea9.txt", 0, "report", "city", "", None),
+        ("004_d26b86c6ea9d91ed.txt", 0, "article", "county", "重庆市潼南区", "500152"),
+        ("004_d26b86c6ea9d91ed.txt", 1, "article", "county", "重庆市垫江县", "500231"),
+        ("004_d26b86c6ea9d91ed.txt", 2, "article", "county", "重庆市奉节县", "500236"),
+        ("004_d26b86c6ea9d91ed.txt", 3, "article", "county", "重庆市长寿区", "500115"),
+    ],
+)
+def test_metadata_level_and_region(seed_results, name, index, doc_type, level, region, code):
+    document = seed_results[name][1][index].document
+    assert (document.doc_type, document.level, document.region.name, document.region.code) == (doc_type, level, region, code)
+
+
+def test_metadata_issuer_and_title(seed_results):
+    document = seed_results["000_c4eeb4407c4e4302.txt"][1][0].document
+    assert document.issuing_body == "政协靖江市委员会"
+    assert document.title == "关于学习贯彻全市政协工作会议精神的意见"
+
+
+def test_metadata_speeches_are_speeches(seed_results):
+    assert {r.document.doc_type for r in seed_results["003_c6d22d7c8ab3c4ee.txt"][1]} == {"speech"}

@@ -1,0 +1,44 @@
+"""Heading patterns research documents use."""
+
+import pytest
+
+from extractors.sections import load_heading_rules, section_path, segment_sections
+
+RULES = load_heading_rules()
+
+
+def kinds(text):
+    return [(s.kind, s.text) for s in segment_sections(text, 0, len(text), (), rules=RULES)]
+
+
+@pytest.mark.parametrize(
+    "body, kind, heading",
+    [
+        ("一、深刻认识全市政协工作会议的重要意义\n正文。", "chinese_numeral", "一、深刻认识全市政协工作会议的重要意义"),
+        ("(一)提高政治站位,深入学习贯彻会议精神。市委政协工作会议召开以后。", "paren_chinese", "(一)提高政治站位,深入学习贯彻会议精神。"),
+        ("（二）目标要求\n正文。", "paren_chinese", "（二）目标要求"),
+        ("1.建立委员履职档案。由市政协办公室负责。", "arabic", "1.建立委员履职档案。"),
+        ("（1）委员基本信息。", "paren_arabic", "（1）委员基本信息。"),
+        ("——坚持守正创新,高效务实推动政协改革。认真贯彻落实。", "dash_lead", "——坚持守正创新,高效务实推动政协改革。"),
+        ("◆提高政治把握能力、调查研究能力。", "bullet", "◆提高政治把握能力、调查研究能力。"),
+        ("首先，要提高认识。然后。", "ordinal_word", "首先，要提高认识。"),
+        ("要及时传达学习。政协党组要及时研究部署。", "run_in", "要及时传达学习。"),
+    ],
+)
+def test_sections_heading_patterns(body, kind, heading):
+    assert (kind, heading) in kinds("标题\n" + body)
+
+
+def test_sections_inline_enumeration():
+    text = "标题\n会议强调,要健全机制。一要增强协商议政的精度。围绕中心。二要提升履职为民的温度。"
+    found = kinds(text)
+    assert ("enumeration", "一要增强协商议政的精度。") in found
+    assert ("enumeration", "二要提升履职为民的温度。") in found
+
+
+def test_sections_tree_paths_on_seed(seed_results):
+    _, results = seed_results["000_c4eeb4407c4e4302.txt"]
+    sections = results[0].sections
+    paths = [section_path(i, sections) for i in range(len(sections))]
+    assert ("三、认真贯彻全市政协工作会议的任务要求", "要及时传达学习。") in paths
+    assert ("2023年工作回顾",) not in paths
