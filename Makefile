@@ -21,7 +21,7 @@ test: $(STAMP)
 	$(BIN)/pytest -q -n 2
 
 benchmark: $(STAMP)
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/run.py --write
 
 clean:
 	rm -rf outputs/*.jsonl outputs/*.parquet outputs/*.xlsx outputs/*.docx outputs/*.html outputs/texts outputs/.cache .prefect

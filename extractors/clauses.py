@@ -18,8 +18,7 @@ from extractors.lexicon import Lexicon
 _CLAUSE_STOPS = "，,；;：:。！？!?…"
 _OPENERS = {"“": "”", "《": "》", "（": "）", "(": ")", "「": "」", "『": "』", "【": "】", "‘": "’"}
 _TRIM = " \t\r\n\u3000\u00a0，,；;：:。！？!?、…—-"
-_CHAIN_JOINS = ("、", "和", "及", "以及", "与", "同", "或")
-_SUBJECT_TAILS = ("们", "等", "成员", "各", "都", "均", "也", "还", "在", "对", "为", "向", "与", "同", "以", "就", "按照", "根据", "从")
+_QUANTIFIERS = "各广大全体"  # 各专门委员会、广大政协委员: part of the chain, not a gap
 
 
 @dataclass
@@ -78,6 +77,36 @@ class ClauseAnalyser:
         self._adverbs = lexicon.adverbs
         self._cue_words = sorted({t for cue in lexicon.status_cues for t in cue.tokens}, key=len, reverse=True)
         self._role_words = lexicon.lead_after + lexicon.support_after + lexicon.support_before + lexicon.lead_before
+        self._followers = lexicon.chain_joins + lexicon.subject_followers + self._role_words
+
+    def _joins(self, gap: str) -> bool:
+        """The text between two bodies links them into one chain (、各, 和, 及广大)."""
+        return gap == "" or gap.strip(_QUANTIFIERS) in self.lexicon.chain_joins or gap.strip(_QUANTIFIERS) == ""
+
+    def refine_tokens(self, text: str, tokens: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """jieba keeps 切实加强, 不断完善, 积极探索 as one word: cut them into adverb + verb."""
+        out = []
+        for ts, te in tokens:
+            cut = None
+            if te - ts >= 3:
+                for word in self._adverbs:
+                    if len(word) < te - ts and text.startswith(word, ts):
+                        rest = text[ts + len(word) : te]
+                        if rest in self.lexicon.strong_verbs or rest in self.lexicon.weak_verbs:
+                            cut = ts + len(word)
+                            break
+            if cut is None:
+                out.append((ts, te))
+            else:
+                out.extend(((ts, cut), (cut, te)))
+        return out
+
+    def adverbial_mask(self, text: str) -> bytearray:
+        mask = bytearray(len(text))
+        for regex in self.lexicon.adverbials:
+            for match in regex.finditer(text):
+                mask[match.start() : match.end()] = b"\x01" * (match.end() - match.start())
+        return mask
 
     # ----- verbs -------------------------------------------------------------
     def verb_at(self, text: str, i: int, bounds: set[int], limit: int) -> int | None:
@@ -220,9 +249,14 @@ class ClauseAnalyser:
             word = text[verb[0] : verb[1]]
             clause.strength = "strong" if any(v in self.lexicon.strong_verbs for v in self._verbs_in(word)) else "weak"
         region_end = clause.verb_start if clause.has_verb else e
-        clause.actors = self._subject_actors(text, s, region_end, inside, tokens)
+        clause.actors = self._subject_actors(text, s, region_end, [m for m in inside if not masked[m.start]], tokens)
         clause.own_subject = any(a.role != "support" for a in clause.actors)
-        if clause.has_verb:
+        if clause.has_verb and text[clause.verb_start : clause.verb_end] in self.lexicon.support_before:
+            # 会同市委宣传部门、联合新闻媒体: the partners act in support
+            clause.actors = [Actor(m, "support") for m in inside if m.start >= clause.verb_end and not masked[m.start]]
+            clause.own_subject = False
+            clause.pending_support = list(clause.actors)
+        elif clause.has_verb:
             clause.actors += self._object_actors(text, clause, inside, tokens, bounds)
         self._status(text, clause, tokens, bounds)
         core = [a.mention.start for a in clause.actors if a.mention.start < region_end]
@@ -234,6 +268,10 @@ class ClauseAnalyser:
             clause.core_start = clause.verb_start
         if not clause.has_verb:
             clause.pending_support = [a for a in clause.actors if a.role == "support"]
+            piece = text[s:e]
+            if any(p.search(piece) for p in self.lexicon.topic_patterns):
+                clause.actors = [Actor(m, None) for m in inside]
+                clause.own_subject = bool(clause.actors)
         return clause
 
     def _verbs_in(self, phrase: str) -> list[str]:
@@ -294,7 +332,7 @@ class ClauseAnalyser:
             if m.start >= region_end:
                 break
             gap = text[previous_end : m.start]
-            joined = bool(actors) and (gap == "" or gap.strip("各") in _CHAIN_JOINS or gap in ("、各", "和各", "及各"))
+            joined = bool(actors) and self._joins(gap)
             if not joined:
                 chain_role = None
                 if self._blocked(text, previous_end if actors else s, m.start, tokens):
@@ -324,6 +362,9 @@ class ClauseAnalyser:
 
     def _blocked(self, text, gap_start, gap_end, tokens) -> bool:
         """A preposition between the clause start and the body makes it an object or beneficiary."""
+        gap = text[gap_start:gap_end].rstrip(_QUANTIFIERS)
+        if any(gap.endswith(p) for p in self.lexicon.object_prepositions if p not in self.lexicon.lead_before):
+            return True
         for ts, te in tokens:
             if ts >= gap_start and te <= gap_end:
                 word = text[ts:te]
@@ -336,9 +377,12 @@ class ClauseAnalyser:
         if pos >= region_end:
             return True
         rest = text[pos:region_end]
-        for word in _CHAIN_JOINS + _SUBJECT_TAILS + self._role_words:
+        for word in self._followers:
             if rest.startswith(word):
                 return True
+        # 市政协最近召开了……: a short run of adverbials, no 的, then the verb
+        if len(rest) <= 6 and "的" not in rest:
+            return True
         for word in self._adverbs:
             if rest.startswith(word):
                 return True
@@ -348,29 +392,40 @@ class ClauseAnalyser:
         return any(m.start == pos for m in inside)
 
     def _object_actors(self, text, clause: Clause, inside, tokens, bounds) -> list[Actor]:
-        """Pivot (组织委员开展调研) and clausal objects (坚持党委会同政府、政协制定…): the named bodies act too."""
+        """Bodies opening the object that act themselves: after a pivot verb (组织委员开展调研),
+        or named as parties of the mechanism (建立政协专门委员会与各民主党派对口联系制度)."""
         verbs = self._verbs_in(text[clause.verb_start : clause.verb_end])
-        if not any(v in self.lexicon.pivot_verbs or v in self.lexicon.frame_verbs for v in verbs):
+        if any(v in self.lexicon.recipient_verbs for v in verbs):
             return []
         pos = clause.verb_end
-        while pos < clause.end and text[pos] in "好各广大全体":
+        while pos < clause.end and text[pos] in "好了" + _QUANTIFIERS:
             pos += 1
         chain: list[Actor] = []
         for m in inside:
             if m.start < pos:
                 continue
             gap = text[pos : m.start]
-            if gap and gap.strip("各") not in _CHAIN_JOINS and gap not in ("、各", "和各", "会同", "牵头", "配合"):
-                break
             role = "support" if gap in self.lexicon.support_before else None
+            if gap and not self._joins(gap) and role is None:
+                break
             chain.append(Actor(m, role))
             pos = m.end
         if not chain:
             return []
         j = self.skip_adverbs(text, pos, clause.end)
-        if self.verb_phrase_end(text, j, bounds, clause.end) is None:
-            return []
-        return chain
+        if self.verb_phrase_end(text, j, bounds, clause.end) is not None:
+            return chain
+        rest = text[pos : clause.end]
+        if any(rest.startswith(w) for w in self.lexicon.chain_joins + self.lexicon.support_before) or rest.startswith("联系"):
+            return chain
+        return []
+
+    @staticmethod
+    def _sentence_end(text: str, i: int) -> int:
+        for j in range(i, len(text)):
+            if text[j] in "。！？!?；;":
+                return j
+        return len(text)
 
     # ----- status ------------------------------------------------------------
     def _status(self, text, clause: Clause, tokens, bounds) -> None:
@@ -386,6 +441,9 @@ class ClauseAnalyser:
                     if cue.verb_after:
                         after = self.skip_adverbs(text, te, clause.end)
                         if self.verb_phrase_end(text, after, bounds, clause.end) is None:
+                            continue
+                        # 将学习贯彻……作为重要任务: 将 marks the object, not the future
+                        if self.lexicon.ba_verbs.search(text, te, self._sentence_end(text, te)):
                             continue
                     if best is None or cue.priority > best[1]:
                         best, best_start = (cue.status, cue.priority), ts

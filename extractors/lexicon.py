@@ -61,9 +61,19 @@ class Lexicon:
     object_heads: re.Pattern
     vague_tail: re.Pattern
     vague_objects: re.Pattern
+    exempt_tails: re.Pattern
     vague_exempt: re.Pattern
     ba_verbs: re.Pattern
     non_measure: tuple[tuple[str, re.Pattern], ...]
+    sentence_non_measure: frozenset[str]  # kinds that disqualify the whole sentence
+    adverbials: tuple[re.Pattern, ...]
+    copulas: frozenset[str]
+    cognitive_verbs: frozenset[str]
+    chain_joins: tuple[str, ...]
+    subject_followers: tuple[str, ...]
+    topic_patterns: tuple[re.Pattern, ...]
+    recipient_verbs: frozenset[str]
+    content_heading_kinds: frozenset[str]
     placeholder: re.Pattern
     # bodies
     body_patterns: tuple[BodyPattern, ...]
@@ -76,6 +86,8 @@ class Lexicon:
     time_cues: tuple[tuple[re.Pattern, str], ...]
     section_cues: tuple[tuple[re.Pattern, str], ...]
     doc_type_defaults: dict[str, str]
+    document_cues: tuple[tuple[re.Pattern, str], ...]
+    document_cue_chars: int
     default_status: str
     # targets
     targets: tuple[TargetPattern, ...]
@@ -126,10 +138,16 @@ def _load_measures(path: Path) -> dict:
         if missing:
             raise DataError(path, verbs.line_of(name), f"{name} verbs not listed as strong or weak: {'、'.join(sorted(missing))}")
     roles = require(data, "roles", dict, path)
-    non_measure = []
+    non_measure, sentence_kinds = [], set()
     for item in require(data, "non_measure_patterns", list, path):
         kind = require(item, "kind", str, path)
+        scope = item.get("scope", "clause")
+        if scope not in ("clause", "sentence"):
+            raise DataError(path, item.line_of("scope"), "'scope' must be clause or sentence")
+        if scope == "sentence":
+            sentence_kinds.add(kind)
         non_measure.append((kind, compile_pattern(require(item, "pattern", str, path), path, item.line_of("pattern"))))
+    adverbials = require(data, "adverbials", list, path)
     line = data.line_of
     return dict(
         strong_verbs=frozenset(strong),
@@ -148,9 +166,19 @@ def _load_measures(path: Path) -> dict:
         object_heads=re.compile(_alternation(_strings(data, "object_heads", path))),
         vague_tail=compile_pattern(require(data, "vague_tails", str, path), path, line("vague_tails")),
         vague_objects=compile_pattern(require(data, "vague_objects", str, path), path, line("vague_objects")),
+        exempt_tails=compile_pattern(require(data, "exempt_tails", str, path), path, line("exempt_tails")),
         vague_exempt=compile_pattern(require(data, "vague_exempt", str, path), path, line("vague_exempt")),
         ba_verbs=re.compile(_alternation(_strings(data, "ba_verbs", path))),
         non_measure=tuple(non_measure),
+        sentence_non_measure=frozenset(sentence_kinds),
+        adverbials=tuple(compile_pattern(a, path, line) for a, line in zip(adverbials, adverbials.item_lines)),
+        copulas=frozenset(_strings(data, "copulas", path)),
+        cognitive_verbs=frozenset(_strings(data, "cognitive_verbs", path)),
+        chain_joins=tuple(_strings(data, "chain_joins", path)),
+        subject_followers=tuple(_strings(data, "subject_followers", path)),
+        topic_patterns=tuple(compile_pattern(p, path, line) for p, line in zip(data["topic_patterns"], data["topic_patterns"].item_lines)),
+        recipient_verbs=frozenset(_strings(data, "recipient_verbs", path)),
+        content_heading_kinds=frozenset(_strings(data, "content_heading_kinds", path)),
         placeholder=compile_pattern(require(data, "placeholder", str, path), path, line("placeholder")),
     )
 
@@ -212,6 +240,8 @@ def _load_status(path: Path) -> dict:
         time_cues=pattern_list("time_cues"),
         section_cues=pattern_list("section_cues"),
         doc_type_defaults=dict(defaults),
+        document_cues=pattern_list("document_cues"),
+        document_cue_chars=require(data, "document_cue_chars", int, path),
         default_status=_status(require(data, "default", str, path), path, data.line_of("default")),
     )
 

@@ -9,6 +9,7 @@ clause also gets character 1–3-grams, which survive segmentation mistakes.
 from __future__ import annotations
 
 import re
+import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -23,7 +24,8 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import FunctionTransformer
 
 USERDICT_PATH = Path(__file__).resolve().parent.parent / "extractors" / "data" / "userdict.txt"
-JIEBA_CACHE_DIR = Path(__file__).resolve().parent.parent / ".cache" / "jieba"
+# Outside the work tree: the dictionary cache is 9 MB and rebuilt on demand.
+JIEBA_CACHE_DIR = Path(tempfile.gettempdir()) / "policycat-jieba"
 
 _WORD_CHAR = re.compile(r"[\w\u4e00-\u9fff]")
 

@@ -70,6 +70,69 @@ def ingest(
     console.print(table)
 
 
+@app.command()
+def evaluate(
+    out_dir: Path = typer.Argument(Path("outputs"), help="Folder a run wrote."),
+    gold: Path = typer.Option(Path("tests/gold/seeds.jsonl"), help="Gold annotations (JSON Lines, spec format)."),
+    pairs: Path = typer.Option(Path("tests/gold/pairs.jsonl"), help="Gold measure pairs for alignment."),
+    show: int = typer.Option(15, help="How many misses and false alarms to list."),
+) -> None:
+    """Score a run against the gold standard: measures, status, bodies, classes, levels."""
+    from pipelines.evaluate import evaluate_outputs, write_report
+
+    report = evaluate_outputs(gold, out_dir)
+    table = Table("split", "docs", "measure P", "R", "F1", "status acc", "bodies F1", "class acc", "class macro-F1", "level acc", "type acc")
+    fmt = lambda v: "–" if v is None else f"{v:.3f}"  # noqa: E731
+    for split, r in report.items():
+        table.add_row(split, str(r["documents"]), *(fmt(r[k]) for k in (
+            "measure_precision", "measure_recall", "measure_f1", "status_accuracy", "bodies_f1",
+            "category_accuracy", "category_macro_f1", "level_accuracy", "doc_type_accuracy")))
+    console.print(table)
+    every = report["all"]
+    for title, rows in (("misses (gold, not found)", every["misses"]), ("false alarms (found, not gold)", every["false_alarms"])):
+        listing = Table("file", "span", "text", title=f"{title}: {len(rows)}")
+        for row in rows[:show]:
+            listing.add_row(row["source_path"][:12], f"{row['start']}–{row['end']}", row["text"][:60])
+        console.print(listing)
+    if pairs.exists():
+        try:
+            from models.alignment import evaluate_pairs, load_alignment_settings, load_pairs
+
+            scores = evaluate_pairs(load_pairs(pairs), load_alignment_settings().threshold)
+            console.print(f"alignment on {pairs}: P {scores['precision']:.3f} R {scores['recall']:.3f} F1 {scores['f1']:.3f}")
+        except ImportError:
+            pass
+    console.print(f"report written to {write_report(report, out_dir)}")
+
+
+@app.command()
+def train(corrections: Optional[Path] = typer.Option(None, help="corrections.yaml to learn from.")) -> None:
+    """Retrain the catalogue classifier from the taxonomy, the gold standard and corrections."""
+    from pipelines.classify import MODEL_PATH, load_model
+
+    MODEL_PATH.unlink(missing_ok=True)  # force a fresh fit
+    model = load_model(corrections)
+    console.print(f"model written to {MODEL_PATH}")
+    console.print(json.dumps({k: v for k, v in model.metadata.items() if "sha256" not in k}, ensure_ascii=False)[:600])
+
+
+taxonomy_app = typer.Typer(help="The catalogue classes file.")
+app.add_typer(taxonomy_app, name="taxonomy")
+
+
+@taxonomy_app.command("check")
+def taxonomy_check(path: Optional[Path] = typer.Argument(None, help="Taxonomy YAML (default: models/taxonomy.yaml).")) -> None:
+    """Validate the taxonomy: unknown keys, duplicate codes or cue words, empty classes."""
+    from models.taxonomy import DEFAULT_TAXONOMY_PATH, check_taxonomy
+
+    problems = check_taxonomy(path or DEFAULT_TAXONOMY_PATH)
+    for problem in problems:
+        console.print(f"{problem.path}:{problem.line}: {problem.severity}: {problem.message}")
+    if any(p.severity == "error" for p in problems):
+        raise typer.Exit(1)
+    console.print(f"ok: {path or DEFAULT_TAXONOMY_PATH}")
+
+
 def main() -> None:  # pragma: no cover - console entry
     app()
 

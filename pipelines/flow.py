@@ -101,7 +101,22 @@ def analyse_batch(files: list[tuple[str, str]], max_bytes: int, cache_dir: str |
     )
 
 
-def write_run_outputs(out_dir: Path, batch: Batch) -> dict:
+def catalogue_rows(batch: Batch) -> list[dict]:
+    by_path = {s.source_path: s for s in batch.sources}
+    return [row for r in batch.results for row in outputs.measure_rows(r, by_path[r.document.source_path])]
+
+
+@task(name="classify catalogue")
+def classify_catalogue(rows: list[dict], corrections: str | None) -> tuple[list[dict], list[str]]:
+    """Catalogue class for every measure, then the analysts' corrections on top."""
+    from pipelines.classify import classify_rows, correct_rows, load_model
+
+    corrections_path = Path(corrections) if corrections else None
+    model = load_model(corrections_path)
+    return correct_rows(classify_rows(rows, model), corrections_path, model.taxonomy.codes)
+
+
+def write_run_outputs(out_dir: Path, batch: Batch, measures: list[dict]) -> dict:
     """All files of a run; returns the counts for the summary."""
     out_dir.mkdir(parents=True, exist_ok=True)
     by_path = {s.source_path: s for s in batch.sources}
@@ -110,7 +125,6 @@ def write_run_outputs(out_dir: Path, batch: Batch) -> dict:
     documents = [outputs.document_row(r, by_path[r.document.source_path]) for r in batch.results]
     outputs.write_jsonl(out_dir / "documents.jsonl", documents)
     outputs.write_jsonl(out_dir / "sections.jsonl", (row for r in batch.results for row in outputs.section_rows(r)))
-    measures = [row for r in batch.results for row in outputs.measure_rows(r, by_path[r.document.source_path])]
     outputs.write_jsonl(out_dir / "catalogue.jsonl", measures)
     outputs.write_parquet(out_dir / "catalogue.parquet", measures)
     outputs.write_jsonl(out_dir / "errors.jsonl", batch.errors)
@@ -120,13 +134,15 @@ def write_run_outputs(out_dir: Path, batch: Batch) -> dict:
         "split_files": sum(1 for s in batch.sources if sum(r.document.source_path == s.source_path for r in batch.results) > 1),
         "duplicates": sum(1 for r in batch.results if r.document.duplicate_of),
         "measures": len(measures),
+        "needs_review": sum(1 for m in measures if m.get("needs_review")),
+        "corrected": sum(1 for m in measures if m.get("corrected")),
         "failed": len(batch.errors),
     }
 
 
 @task(name="write outputs")
-def write_outputs(out_dir: str, batch: Batch) -> dict:
-    return write_run_outputs(Path(out_dir), batch)
+def write_outputs(out_dir: str, batch: Batch, measures: list[dict]) -> dict:
+    return write_run_outputs(Path(out_dir), batch, measures)
 
 
 @flow(name="policycat-catalogue", log_prints=False)
@@ -137,6 +153,7 @@ def catalogue_flow(
     max_bytes: int = DEFAULT_MAX_BYTES,
     use_cache: bool = True,
     show_progress: bool = True,
+    corrections: str | None = None,
 ) -> dict:
     """Corpus in, catalogue out. Files go to tasks in batches so state tracking stays cheap."""
     files = [(str(p), str(r)) for p, r in list_sources([Path(p) for p in paths])]
@@ -159,9 +176,13 @@ def catalogue_flow(
             progress.advance(bar, len(chunk))
     if merged.results:
         sources = {s.source_path: s for s in merged.sources}
-        threshold = merged.results and shared_threshold()
-        merged.results = mark_cross_file_duplicates(merged.results, sources, threshold)
-    summary = write_outputs(out_dir, merged)
+        merged.results = mark_cross_file_duplicates(merged.results, sources, shared_threshold())
+    if corrections is None:
+        found = [Path(p) / "corrections.yaml" for p in paths if (Path(p) / "corrections.yaml").exists()]
+        corrections = str(found[0]) if found else None
+    measures, unmatched = classify_catalogue(catalogue_rows(merged), corrections)
+    merged.errors += [error_row(corrections, f"correction for measure {m} matches no measure in this run", "corrections") for m in unmatched]
+    summary = write_outputs(out_dir, merged, measures)
     summary["out_dir"] = str(out_dir)
     return summary
 

@@ -1,0 +1,213 @@
+"""Scoring predicted measures and documents against gold annotations.
+
+The matching rule of the catalogue spec: a predicted measure matches a gold measure
+of the same file when their spans overlap by at least half of the shorter span;
+each gold measure matches at most one prediction and each prediction at most one
+gold measure. Pairs are taken greedily, largest overlap first.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Sequence
+
+
+@dataclass(frozen=True)
+class Span:
+    """A measure reduced to what scoring needs."""
+
+    source_path: str
+    start: int
+    end: int
+    text: str = ""
+    status: str | None = None
+    bodies: frozenset[str] = frozenset()  # canonical names of explicit bodies
+    category: str | None = None
+
+
+@dataclass(frozen=True)
+class PRF:
+    precision: float
+    recall: float
+    f1: float
+    true_positives: int
+    predicted: int
+    gold: int
+
+
+@dataclass
+class MeasureScores:
+    measures: PRF
+    status_accuracy: float | None
+    bodies: PRF
+    category_accuracy: float | None
+    pairs: list[tuple[Span, Span]] = field(default_factory=list)  # (gold, predicted)
+    misses: list[Span] = field(default_factory=list)
+    false_alarms: list[Span] = field(default_factory=list)
+    status_errors: list[tuple[Span, Span]] = field(default_factory=list)
+
+
+def prf(true_positives: int, predicted: int, gold: int) -> PRF:
+    precision = true_positives / predicted if predicted else 0.0
+    recall = true_positives / gold if gold else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return PRF(precision, recall, f1, true_positives, predicted, gold)
+
+
+def overlap(a: Span, b: Span) -> int:
+    return max(0, min(a.end, b.end) - max(a.start, b.start))
+
+
+def spans_match(a: Span, b: Span) -> bool:
+    shorter = min(a.end - a.start, b.end - b.start)
+    return a.source_path == b.source_path and shorter > 0 and 2 * overlap(a, b) >= shorter
+
+
+def match_spans(gold: Sequence[Span], predicted: Sequence[Span]) -> list[tuple[int, int]]:
+    """Index pairs (gold, predicted), greedy by overlap (ties: earlier spans first)."""
+    candidates = []
+    by_file: dict[str, list[int]] = {}
+    for j, p in enumerate(predicted):
+        by_file.setdefault(p.source_path, []).append(j)
+    for i, g in enumerate(gold):
+        for j in by_file.get(g.source_path, ()):
+            if spans_match(g, predicted[j]):
+                candidates.append((-overlap(g, predicted[j]), g.start, predicted[j].start, i, j))
+    candidates.sort()
+    used_gold, used_pred, pairs = set(), set(), []
+    for _, _, _, i, j in candidates:
+        if i in used_gold or j in used_pred:
+            continue
+        used_gold.add(i)
+        used_pred.add(j)
+        pairs.append((i, j))
+    return sorted(pairs)
+
+
+def score_measures(gold: Sequence[Span], predicted: Sequence[Span]) -> MeasureScores:
+    pairs = match_spans(gold, predicted)
+    matched_gold = {i for i, _ in pairs}
+    matched_pred = {j for _, j in pairs}
+    status_ok = sum(1 for i, j in pairs if gold[i].status == predicted[j].status)
+    with_category = [(i, j) for i, j in pairs if gold[i].category is not None and predicted[j].category is not None]
+    category_ok = sum(1 for i, j in with_category if gold[i].category == predicted[j].category)
+    body_tp = sum(len(gold[i].bodies & predicted[j].bodies) for i, j in pairs)
+    body_pred = sum(len(predicted[j].bodies) for _, j in pairs)
+    body_gold = sum(len(gold[i].bodies) for i, _ in pairs)
+    return MeasureScores(
+        measures=prf(len(pairs), len(predicted), len(gold)),
+        status_accuracy=status_ok / len(pairs) if pairs else None,
+        bodies=prf(body_tp, body_pred, body_gold),
+        category_accuracy=category_ok / len(with_category) if with_category else None,
+        pairs=[(gold[i], predicted[j]) for i, j in pairs],
+        misses=[g for i, g in enumerate(gold) if i not in matched_gold],
+        false_alarms=[p for j, p in enumerate(predicted) if j not in matched_pred],
+        status_errors=[(gold[i], predicted[j]) for i, j in pairs if gold[i].status != predicted[j].status],
+    )
+
+
+@dataclass(frozen=True)
+class GoldDocument:
+    source_path: str
+    start: int
+    end: int
+    doc_type: str | None
+    level: str | None
+    split: str | None
+    measures: tuple[Span, ...]
+
+
+def load_gold(path: Path | str) -> list[GoldDocument]:
+    """Gold JSON Lines: one document a line (see the catalogue spec)."""
+    documents = []
+    for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{path}:{number}: not JSON: {exc.msg}") from exc
+        source_path = row["source_path"]
+        measures = tuple(
+            Span(source_path, m["start"], m["end"], m.get("text", ""), m.get("status"), frozenset(m.get("bodies", ())), m.get("category"))
+            for m in row.get("measures", ())
+        )
+        documents.append(
+            GoldDocument(
+                source_path,
+                row.get("doc_start", 0),
+                row.get("doc_end", max((m.end for m in measures), default=0)),
+                row.get("doc_type"),
+                row.get("level"),
+                row.get("split"),
+                measures,
+            )
+        )
+    return documents
+
+
+def predicted_span(measure) -> Span:
+    """A ``Measure`` (or catalogue row with the same attributes) as a scoring span."""
+    return Span(
+        measure.source_path,
+        measure.start,
+        measure.end,
+        measure.text,
+        measure.status,
+        frozenset(b.canonical for b in measure.bodies if b.explicit),
+        getattr(measure, "category", None),
+    )
+
+
+def restrict(predicted: Iterable[Span], documents: Sequence[GoldDocument]) -> list[Span]:
+    """Predictions that fall inside the annotated documents (files may hold unannotated text)."""
+    out = []
+    for p in predicted:
+        if any(p.source_path == d.source_path and d.start <= p.start and p.end <= d.end for d in documents):
+            out.append(p)
+    return out
+
+
+@dataclass(frozen=True)
+class DocumentScores:
+    level_accuracy: float | None
+    doc_type_accuracy: float | None
+    matched: int
+    gold: int
+    errors: tuple[tuple[str, str, str | None, str | None], ...]  # (source_path, field, gold, predicted)
+
+
+def score_documents(gold: Sequence[GoldDocument], predicted: Sequence) -> DocumentScores:
+    """Per gold document, the predicted document overlapping it most; compare level and doc_type.
+    ``predicted`` holds ``Document`` objects (source_path, start, end, level, doc_type)."""
+    level_ok = type_ok = matched = 0
+    errors = []
+    for g in gold:
+        best, best_overlap = None, 0
+        for p in predicted:
+            if p.source_path != g.source_path:
+                continue
+            shared = max(0, min(g.end, p.end) - max(g.start, p.start))
+            if shared > best_overlap:
+                best, best_overlap = p, shared
+        if best is None:
+            errors.append((g.source_path, "missing", None, None))
+            continue
+        matched += 1
+        if best.level == g.level:
+            level_ok += 1
+        else:
+            errors.append((g.source_path, "level", g.level, best.level))
+        if best.doc_type == g.doc_type:
+            type_ok += 1
+        else:
+            errors.append((g.source_path, "doc_type", g.doc_type, best.doc_type))
+    return DocumentScores(
+        level_ok / len(gold) if gold else None,
+        type_ok / len(gold) if gold else None,
+        matched,
+        len(gold),
+        tuple(errors),
+    )

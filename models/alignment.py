@@ -1,0 +1,351 @@
+"""Which measures of different documents ask for the same thing.
+
+两条举措的相似度由两部分组成：jieba 分词（项目词典）的 TF-IDF 余弦，和字符 2–3 元组的
+TF-IDF 余弦；两个向量器都只在本次运行的举措上拟合。合并方式（加权平均或取大）和阈值
+都记在 ``alignment.yaml`` 里，并附有在标注句对（``tests/gold/pairs.jsonl``）上测得的
+精确率、召回率和 F1——改阈值请改文件，不改代码。
+
+Measures whose combined similarity reaches the threshold and that belong to
+different documents are linked; the connected components of those links are the
+clusters (``cluster_id``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import numpy as np
+import scipy.sparse as sp
+import yaml
+from scipy.sparse.csgraph import connected_components
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from extractors.reading import to_simplified
+from extractors.sentences import build_tokenizer
+from models.problems import Problem, compose_file, line_of, mapping_items, raise_on_errors, value_of
+
+DEFAULT_ALIGNMENT_PATH = Path(__file__).with_name("alignment.yaml")
+DEFAULT_PAIRS_PATH = Path(__file__).resolve().parents[1] / "tests" / "gold" / "pairs.jsonl"
+
+_COMBINE_METHODS = ("weighted", "max")
+_KEEP = re.compile(r"[\w\u4e00-\u9fff]")
+_DROP = re.compile(r"[^\w\u4e00-\u9fff]+")
+
+__all__ = [
+    "AlignmentSettings",
+    "MeasureSimilarity",
+    "load_alignment_settings",
+    "normalize_text",
+    "word_tokens",
+    "build_similarity",
+    "align_measures",
+    "load_pairs",
+    "evaluate_pairs",
+    "score_pairs",
+    "tune_alignment",
+    "DEFAULT_ALIGNMENT_PATH",
+    "DEFAULT_PAIRS_PATH",
+]
+
+
+# ---------------------------------------------------------------- settings
+
+
+@dataclass(frozen=True)
+class AlignmentSettings:
+    threshold: float
+    combine: str  # weighted | max
+    word_weight: float  # weight of the word cosine in ``weighted``; the char cosine gets the rest
+    char_ngram_range: tuple[int, int]
+    evaluation: dict = field(default_factory=dict, hash=False)  # what justified the threshold
+    path: str = ""
+
+
+_SETTING_KEYS = {"threshold", "combine", "word_weight", "char_ngram_range", "evaluation"}
+
+
+def load_alignment_settings(path: str | Path = DEFAULT_ALIGNMENT_PATH) -> AlignmentSettings:
+    """Read and validate ``alignment.yaml``; all problems are reported with file and line."""
+    path = str(path)
+    root, problems = compose_file(path)
+    if root is not None and not isinstance(root, yaml.MappingNode):
+        problems.append(Problem(path, line_of(root), "error", "顶层应为映射"))
+    if problems or root is None:
+        raise_on_errors(problems or [Problem(path, None, "error", "文件为空")])
+    values: dict = {}
+    for key, key_node, node in mapping_items(root):
+        where = line_of(key_node)
+        value = value_of(node)
+        if key not in _SETTING_KEYS:
+            problems.append(Problem(path, where, "error", f"未知的键 “{key}”"))
+        elif key in ("threshold", "word_weight"):
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+                problems.append(Problem(path, where, "error", f"{key} 应为 0 到 1 之间的数"))
+            else:
+                values[key] = float(value)
+        elif key == "combine":
+            if value not in _COMBINE_METHODS:
+                problems.append(Problem(path, where, "error", f"combine 应为 {' 或 '.join(_COMBINE_METHODS)}"))
+            else:
+                values[key] = value
+        elif key == "char_ngram_range":
+            if (
+                not isinstance(value, list)
+                or len(value) != 2
+                or not all(isinstance(v, int) and not isinstance(v, bool) and v >= 1 for v in value)
+                or value[0] > value[1]
+            ):
+                problems.append(Problem(path, where, "error", "char_ngram_range 应为 [最小, 最大] 两个正整数"))
+            else:
+                values[key] = (value[0], value[1])
+        elif key == "evaluation":
+            if not isinstance(value, dict):
+                problems.append(Problem(path, where, "error", "evaluation 应为映射"))
+            else:
+                values[key] = value
+    for name in ("threshold", "combine", "word_weight", "char_ngram_range"):
+        if name not in values and not any(p.line and name in p.message for p in problems):
+            problems.append(Problem(path, None, "error", f"缺少键 “{name}”"))
+    raise_on_errors(problems)
+    return AlignmentSettings(path=path, **values)
+
+
+# ---------------------------------------------------------------- features
+
+
+def normalize_text(text: str) -> str:
+    """Simplified characters, full-width forms folded (NFKC)."""
+    simplified, _ = to_simplified(text)
+    return unicodedata.normalize("NFKC", simplified)
+
+
+def char_text(text: str) -> str:
+    """What the character n-grams see: normalised text without punctuation and spaces."""
+    return _DROP.sub("", normalize_text(text))
+
+
+@lru_cache(maxsize=1)
+def _tokenizer():
+    return build_tokenizer()
+
+
+def word_tokens(text: str) -> list[str]:
+    """jieba words of a measure with the project dictionary; punctuation dropped.
+
+    A module-level function, so a fitted vectorizer that uses it pickles.
+    """
+    return [w for w in _tokenizer().lcut(normalize_text(text)) if _KEEP.search(w)]
+
+
+class MeasureSimilarity:
+    """Word and character TF-IDF fitted on one run's measures; cosine, combined.
+
+    ``fit`` learns the vocabularies; ``similarity`` returns the combined cosine of
+    every text of ``a`` with every text of ``b`` (dense, ``len(a) × len(b)``).
+    """
+
+    def __init__(self, combine: str = "weighted", word_weight: float = 0.5, char_ngram_range: tuple[int, int] = (2, 3)):
+        self.combine = combine
+        self.word_weight = word_weight
+        self.char_ngram_range = tuple(char_ngram_range)
+
+    def fit(self, texts: Sequence[str]) -> "MeasureSimilarity":
+        texts = list(texts)
+        if not texts:
+            raise ValueError("no measure texts to fit the similarity on")
+        self.word_vectorizer_ = TfidfVectorizer(
+            tokenizer=word_tokens, token_pattern=None, lowercase=False, sublinear_tf=True
+        ).fit(texts)
+        self.char_vectorizer_ = TfidfVectorizer(
+            analyzer="char", preprocessor=char_text, ngram_range=self.char_ngram_range, lowercase=False, sublinear_tf=True
+        ).fit(texts)
+        return self
+
+    def vectors(self, texts: Sequence[str]) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+        texts = list(texts)
+        return self.word_vectorizer_.transform(texts), self.char_vectorizer_.transform(texts)
+
+    def combine_cosines(self, word: np.ndarray, char: np.ndarray) -> np.ndarray:
+        if self.combine == "max":
+            return np.maximum(word, char)
+        return self.word_weight * word + (1.0 - self.word_weight) * char
+
+    def similarity_of_vectors(self, a: tuple, b: tuple) -> np.ndarray:
+        # TF-IDF rows are L2-normalised: the dot product is the cosine
+        word = (a[0] @ b[0].T).toarray()
+        char = (a[1] @ b[1].T).toarray()
+        return self.combine_cosines(word, char)
+
+    def similarity(self, a: Sequence[str], b: Sequence[str] | None = None) -> np.ndarray:
+        va = self.vectors(a)
+        vb = va if b is None else self.vectors(b)
+        return self.similarity_of_vectors(va, vb)
+
+
+def build_similarity(texts: Sequence[str], settings: AlignmentSettings | None = None) -> MeasureSimilarity:
+    """A similarity fitted on ``texts`` (the measures of the run), configured by ``alignment.yaml``."""
+    settings = settings or load_alignment_settings()
+    return MeasureSimilarity(settings.combine, settings.word_weight, settings.char_ngram_range).fit(texts)
+
+
+# ---------------------------------------------------------------- alignment
+
+
+def _cluster_key(members: Iterable[str]) -> str:
+    return "c" + min(members)
+
+
+def align_measures(
+    rows: list[dict],
+    threshold: float | None = None,
+    *,
+    similarity: MeasureSimilarity | None = None,
+    settings: AlignmentSettings | None = None,
+    block: int = 512,
+) -> list[dict]:
+    """Copies of ``rows`` with ``cluster_id``, ``best_match_id`` and ``best_match_similarity``.
+
+    Only measures of different documents (``doc_id``) are compared. ``best_match_*``
+    is the most similar measure of another document whatever its score (None when
+    there is no other document); ``cluster_id`` groups the measures linked by a
+    similarity ≥ ``threshold`` (connected components) and is ``"c" + `` the
+    smallest ``measure_id`` of the cluster, so it is stable while the cluster is.
+    A measure with no link keeps a cluster of its own.
+    """
+    settings = settings or load_alignment_settings()
+    threshold = settings.threshold if threshold is None else threshold
+    out = [dict(row) for row in rows]
+    if not out:
+        return out
+    similarity = similarity or build_similarity([r["text"] for r in out], settings)
+    docs = np.array([r["doc_id"] for r in out], dtype=object)
+    vectors = similarity.vectors([r["text"] for r in out])
+    n = len(out)
+    edges_i: list[np.ndarray] = []
+    edges_j: list[np.ndarray] = []
+    for begin in range(0, n, block):
+        end = min(begin + block, n)
+        part = (vectors[0][begin:end], vectors[1][begin:end])
+        scores = similarity.similarity_of_vectors(part, vectors)
+        scores[docs[begin:end, None] == docs[None, :]] = -1.0  # same document: never a match
+        best = scores.argmax(axis=1)
+        for offset, j in enumerate(best):
+            row = out[begin + offset]
+            value = float(scores[offset, j])
+            if value < 0:  # a single document: nothing to compare with
+                row["best_match_id"], row["best_match_similarity"] = None, None
+            else:
+                row["best_match_id"] = out[j]["measure_id"]
+                row["best_match_similarity"] = round(value, 4)
+        i_idx, j_idx = np.nonzero(scores >= threshold)
+        edges_i.append(i_idx + begin)
+        edges_j.append(j_idx)
+    i_all = np.concatenate(edges_i)
+    j_all = np.concatenate(edges_j)
+    graph = sp.coo_matrix((np.ones(len(i_all)), (i_all, j_all)), shape=(n, n))
+    _, labels = connected_components(graph, directed=False)
+    members: dict[int, list[str]] = {}
+    for index, label in enumerate(labels):
+        members.setdefault(int(label), []).append(out[index]["measure_id"])
+    for index, label in enumerate(labels):
+        out[index]["cluster_id"] = _cluster_key(members[int(label)])
+    return out
+
+
+# ---------------------------------------------------------------- evaluation
+
+
+def load_pairs(path: str | Path = DEFAULT_PAIRS_PATH) -> list[dict]:
+    """Annotated pairs: ``{"a": {source_path,start,end,text}, "b": {...}, "same": bool, "note"}``."""
+    pairs = []
+    with open(path, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                pair = json.loads(line)
+                pair["a"]["text"], pair["b"]["text"]
+                if not isinstance(pair["same"], bool):
+                    raise TypeError("same")
+            except (ValueError, KeyError, TypeError) as exc:
+                raise ValueError(f"{path}:{number}: 句对格式错误（需要 a.text、b.text 和布尔值 same）：{exc}") from exc
+            pairs.append(pair)
+    return pairs
+
+
+def score_pairs(pairs: Sequence[dict], similarity: MeasureSimilarity) -> np.ndarray:
+    """Combined similarity of each annotated pair."""
+    va = similarity.vectors([p["a"]["text"] for p in pairs])
+    vb = similarity.vectors([p["b"]["text"] for p in pairs])
+    word = np.asarray(va[0].multiply(vb[0]).sum(axis=1)).ravel()
+    char = np.asarray(va[1].multiply(vb[1]).sum(axis=1)).ravel()
+    return similarity.combine_cosines(word, char)
+
+
+def _prf(scores: np.ndarray, gold: np.ndarray, threshold: float) -> dict:
+    predicted = scores >= threshold
+    tp = int(np.sum(predicted & gold))
+    fp = int(np.sum(predicted & ~gold))
+    fn = int(np.sum(~predicted & gold))
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4), "n": len(gold), "tp": tp, "fp": fp, "fn": fn}
+
+
+def evaluate_pairs(
+    pairs: Sequence[dict],
+    threshold: float | None = None,
+    *,
+    corpus: Sequence[str] | None = None,
+    settings: AlignmentSettings | None = None,
+) -> dict:
+    """Precision, recall and F1 of "similarity ≥ threshold" against the ``same`` labels.
+
+    The TF-IDF is fitted on ``corpus`` (the measure texts of a run) when given, as
+    in a real run; otherwise on the texts of the pairs themselves.
+    """
+    settings = settings or load_alignment_settings()
+    threshold = settings.threshold if threshold is None else threshold
+    if not pairs:
+        return {"precision": 0.0, "recall": 0.0, "f1": 0.0, "n": 0, "tp": 0, "fp": 0, "fn": 0, "threshold": threshold}
+    texts = list(corpus) if corpus else [t for p in pairs for t in (p["a"]["text"], p["b"]["text"])]
+    similarity = build_similarity(texts, settings)
+    scores = score_pairs(pairs, similarity)
+    gold = np.array([p["same"] for p in pairs], dtype=bool)
+    return {**_prf(scores, gold, threshold), "threshold": threshold}
+
+
+def tune_alignment(
+    pairs: Sequence[dict],
+    corpus: Sequence[str],
+    *,
+    word_weights: Sequence[float] = tuple(round(w * 0.1, 1) for w in range(11)),
+    thresholds: Sequence[float] = tuple(round(t * 0.01, 2) for t in range(5, 96)),
+    char_ngram_range: tuple[int, int] = (2, 3),
+) -> list[dict]:
+    """Every (combination, threshold) scored on the pairs, best F1 first.
+
+    How ``alignment.yaml`` was chosen; run again when the annotated pairs grow.
+    """
+    gold = np.array([p["same"] for p in pairs], dtype=bool)
+    results = []
+    options = [("weighted", w) for w in word_weights] + [("max", 0.5)]
+    base = MeasureSimilarity("weighted", 0.5, char_ngram_range).fit(corpus)
+    va = base.vectors([p["a"]["text"] for p in pairs])
+    vb = base.vectors([p["b"]["text"] for p in pairs])
+    word = np.asarray(va[0].multiply(vb[0]).sum(axis=1)).ravel()
+    char = np.asarray(va[1].multiply(vb[1]).sum(axis=1)).ravel()
+    for method, weight in options:
+        base.combine, base.word_weight = method, weight
+        scores = base.combine_cosines(word, char)
+        for threshold in thresholds:
+            results.append({"combine": method, "word_weight": weight, "threshold": threshold, **_prf(scores, gold, threshold)})
+    results.sort(key=lambda r: (-r["f1"], -r["precision"], r["threshold"]))
+    return results

@@ -1,0 +1,562 @@
+"""City and county implementation compared: who took up what, who left what out, who added what.
+
+对比的单位是文档组：一个市级文档和它下辖区县的文档（市—县），或几篇同级文档（同级互比）。
+组可以从文档的地区元数据（province / prefecture / level）得出，也可以写在用户的对照文件
+（如 ``corpora/compare.yaml``）里——元数据配不上的（靖江属泰州而不属南通）就靠对照文件。
+
+对每一对（市级文档，区县文档）：
+- 承接（taken up）：市级举措在区县文档中相似度最高的举措达到阈值；
+- 未承接（left out）：市级举措在区县文档中没有达到阈值的举措；
+- 新增（added）：区县举措在市级文档中没有任何举措达到阈值；
+- 各类别两边的条数；区县文档中有多大比例的字符 8 元组在市级文档里原样出现（文字复用率）。
+
+``duplicate_of`` 不为空的文档不参加对比。所有数都能追溯到举措的 ``measure_id``。
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from itertools import combinations
+from pathlib import Path
+from typing import Iterable, Mapping, Sequence
+
+import numpy as np
+import yaml
+
+from extractors.reading import to_simplified
+from models.alignment import MeasureSimilarity
+from models.problems import Problem, compose_file, line_of, mapping_items, raise_on_errors, value_of
+
+DEFAULT_COMPARISON_PATH = Path(__file__).with_name("comparison.yaml")
+CONCRETENESS_FLAGS = ("explicit_body", "quantified_target", "deadline", "initiative")
+MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
+
+__all__ = [
+    "ComparisonSettings",
+    "GroupSpec",
+    "Group",
+    "load_comparison_settings",
+    "load_compare_mapping",
+    "resolve_groups",
+    "groups_from_metadata",
+    "comparison_groups",
+    "measure_category",
+    "document_text",
+    "text_reuse_share",
+    "compare_city_county",
+    "compare_peers",
+    "concreteness",
+    "compare_documents",
+]
+
+
+# ---------------------------------------------------------------- settings
+
+
+@dataclass(frozen=True)
+class ComparisonSettings:
+    reuse_ngram: int = 8
+    unclassified_label: str = "UNCLASSIFIED"
+    concreteness: Mapping[str, float] = field(default_factory=lambda: {f: 1.0 for f in CONCRETENESS_FLAGS}, hash=False)
+    quantified_kinds: tuple[str, ...] = ("frequency", "count", "coverage")
+    deadline_kinds: tuple[str, ...] = ("deadline",)
+
+
+def load_comparison_settings(path: str | Path = DEFAULT_COMPARISON_PATH) -> ComparisonSettings:
+    """Read and validate ``comparison.yaml``; problems carry file and line."""
+    path = str(path)
+    root, problems = compose_file(path)
+    if root is not None and not isinstance(root, yaml.MappingNode):
+        problems.append(Problem(path, line_of(root), "error", "顶层应为映射"))
+    if problems or root is None:
+        raise_on_errors(problems or [Problem(path, None, "error", "文件为空")])
+    values: dict = {}
+    for key, key_node, node in mapping_items(root):
+        where, value = line_of(key_node), value_of(node)
+        if key == "reuse_ngram":
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                problems.append(Problem(path, where, "error", "reuse_ngram 应为正整数"))
+            else:
+                values[key] = value
+        elif key == "unclassified_label":
+            if not isinstance(value, str) or not value.strip():
+                problems.append(Problem(path, where, "error", "unclassified_label 应为非空文字"))
+            else:
+                values[key] = value
+        elif key == "concreteness":
+            if not isinstance(value, dict) or set(value) != set(CONCRETENESS_FLAGS):
+                problems.append(Problem(path, where, "error", f"concreteness 应包含且只包含：{', '.join(CONCRETENESS_FLAGS)}"))
+            elif not all(isinstance(v, (int, float)) and not isinstance(v, bool) and v >= 0 for v in value.values()) or not sum(value.values()):
+                problems.append(Problem(path, where, "error", "concreteness 的权重应为非负数，且不能全为 0"))
+            else:
+                values[key] = {k: float(v) for k, v in value.items()}
+        elif key in ("quantified_kinds", "deadline_kinds"):
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                problems.append(Problem(path, where, "error", f"{key} 应为文字列表"))
+            else:
+                values[key] = tuple(value)
+        else:
+            problems.append(Problem(path, where, "error", f"未知的键 “{key}”"))
+    raise_on_errors(problems)
+    return ComparisonSettings(**values)
+
+
+# ---------------------------------------------------------------- groups
+
+
+@dataclass(frozen=True)
+class GroupSpec:
+    """A group as written in a mapping file: references are doc_ids or source paths."""
+
+    name: str
+    kind: str  # city_county | peers
+    city: str | None
+    members: tuple[str, ...]
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Group:
+    name: str
+    kind: str  # city_county | peers
+    city: str | None  # doc_id of the city document (city_county only)
+    members: tuple[str, ...]  # doc_ids: the counties, or the peers
+    origin: str  # mapping | metadata
+
+
+def load_compare_mapping(path: str | Path) -> tuple[list[GroupSpec], bool]:
+    """Groups of a mapping file and whether metadata groups are wanted too (``use_metadata``).
+
+    Format::
+
+        use_metadata: true          # optional, default true
+        groups:
+          - name: 南通—靖江
+            city: 001_c928dd9025f7e819.txt       # doc_id or source_path
+            counties: [000_c4eeb4407c4e4302.txt]
+          - name: 重庆区县
+            peers: ["004_d26b86c6ea9d91ed.txt#1", "004_d26b86c6ea9d91ed.txt#2"]
+    """
+    path = str(path)
+    root, problems = compose_file(path)
+    if root is not None and not isinstance(root, yaml.MappingNode):
+        problems.append(Problem(path, line_of(root), "error", "顶层应为映射（groups: …）"))
+    if problems or root is None:
+        raise_on_errors(problems or [Problem(path, None, "error", "文件为空")])
+    specs: list[GroupSpec] = []
+    use_metadata = True
+    seen_groups = False
+    for key, key_node, node in mapping_items(root):
+        if key == "use_metadata":
+            value = value_of(node)
+            if not isinstance(value, bool):
+                problems.append(Problem(path, line_of(key_node), "error", "use_metadata 应为 true 或 false"))
+            else:
+                use_metadata = value
+        elif key == "groups":
+            seen_groups = True
+            if not isinstance(node, yaml.SequenceNode):
+                problems.append(Problem(path, line_of(node), "error", "groups 应为列表"))
+                continue
+            names: set[str] = set()
+            for item in node.value:
+                spec = _group_spec(item, path, problems)
+                if spec is None:
+                    continue
+                if spec.name in names:
+                    problems.append(Problem(path, spec.line, "error", f"组名 “{spec.name}” 重复"))
+                names.add(spec.name)
+                specs.append(spec)
+        else:
+            problems.append(Problem(path, line_of(key_node), "error", f"未知的键 “{key}”（可用：groups, use_metadata）"))
+    if not seen_groups:
+        problems.append(Problem(path, None, "error", "缺少键 “groups”"))
+    raise_on_errors(problems)
+    return specs, use_metadata
+
+
+def _strings(node: yaml.Node) -> list[str] | None:
+    value = value_of(node)
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and value and all(isinstance(v, str) and v.strip() for v in value):
+        return list(value)
+    return None
+
+
+def _group_spec(item: yaml.Node, path: str, problems: list[Problem]) -> GroupSpec | None:
+    where = line_of(item)
+    if not isinstance(item, yaml.MappingNode):
+        problems.append(Problem(path, where, "error", "每个组应为映射（name, city + counties 或 peers）"))
+        return None
+    fields_ = {key: node for key, _, node in mapping_items(item)}
+    unknown = set(fields_) - {"name", "city", "counties", "peers", "note"}
+    for key in sorted(unknown):
+        problems.append(Problem(path, where, "error", f"组中未知的键 “{key}”"))
+    name = value_of(fields_["name"]) if "name" in fields_ else None
+    if not isinstance(name, str) or not name.strip():
+        problems.append(Problem(path, where, "error", "组缺少 name"))
+        return None
+    if "peers" in fields_:
+        if "city" in fields_ or "counties" in fields_:
+            problems.append(Problem(path, where, "error", f"组 “{name}”：peers 不能与 city/counties 同时出现"))
+            return None
+        peers = _strings(fields_["peers"])
+        if not peers or len(peers) < 2:
+            problems.append(Problem(path, line_of(fields_["peers"]), "error", f"组 “{name}”：peers 至少列两篇文档"))
+            return None
+        return GroupSpec(name, "peers", None, tuple(peers), where)
+    city = value_of(fields_["city"]) if "city" in fields_ else None
+    counties = _strings(fields_["counties"]) if "counties" in fields_ else None
+    if not isinstance(city, str) or not city.strip():
+        problems.append(Problem(path, where, "error", f"组 “{name}”：需要 city（及 counties）或 peers"))
+        return None
+    if not counties:
+        problems.append(Problem(path, line_of(fields_.get("counties", item)), "error", f"组 “{name}”：counties 应列出至少一篇文档"))
+        return None
+    return GroupSpec(name, "city_county", city, tuple(counties), where)
+
+
+def _resolve(reference: str, documents: Sequence[dict]) -> list[dict]:
+    """Documents a reference names: a doc_id, else every document of a source_path."""
+    exact = [d for d in documents if d["doc_id"] == reference]
+    return exact or [d for d in documents if d["source_path"] == reference]
+
+
+def resolve_groups(specs: Sequence[GroupSpec], documents: Sequence[dict], where: str = "") -> tuple[list[Group], list[str]]:
+    """Mapping groups as doc_ids. Unknown references and duplicates are dropped with a warning."""
+    groups, warnings = [], []
+    for spec in specs:
+        label = f"{where}:{spec.line}: " if where and spec.line else ""
+
+        def live(reference: str) -> list[dict]:
+            found = _resolve(reference, documents)
+            if not found:
+                warnings.append(f"{label}组 “{spec.name}”：找不到文档 {reference}")
+            dropped = [d for d in found if d.get("duplicate_of")]
+            for d in dropped:
+                if d["doc_id"] == reference or len(found) == 1:
+                    warnings.append(f"{label}组 “{spec.name}”：{d['doc_id']} 是 {d['duplicate_of']} 的重复，不参加对比")
+            return [d for d in found if not d.get("duplicate_of")]
+
+        members = [d["doc_id"] for ref in spec.members for d in live(ref)]
+        members = list(dict.fromkeys(members))
+        if spec.kind == "city_county":
+            cities = live(spec.city)
+            if len(cities) > 1:
+                warnings.append(f"{label}组 “{spec.name}”：{spec.city} 含多篇文档，请用 doc_id 指明市级文档")
+                continue
+            if not cities:
+                continue
+            city = cities[0]["doc_id"]
+            members = [m for m in members if m != city]
+            if not members:
+                warnings.append(f"{label}组 “{spec.name}”：没有可对比的区县文档")
+                continue
+            groups.append(Group(spec.name, "city_county", city, tuple(members), "mapping"))
+        else:
+            if len(members) < 2:
+                warnings.append(f"{label}组 “{spec.name}”：可对比的文档不足两篇")
+                continue
+            groups.append(Group(spec.name, "peers", None, tuple(members), "mapping"))
+    return groups, warnings
+
+
+def _parent_key(doc: dict) -> tuple[str, str | None] | None:
+    """The city-level region a document belongs to: (province, prefecture); a municipality is its own city."""
+    province, prefecture = doc.get("province"), doc.get("prefecture")
+    if prefecture == "市辖区":
+        prefecture = None
+    if not province:
+        return None
+    if prefecture:
+        return province, prefecture
+    if province in MUNICIPALITIES:
+        return province, None
+    return None
+
+
+def groups_from_metadata(documents: Sequence[dict]) -> list[Group]:
+    """City documents with the county documents under them; county documents of one city as peers."""
+    live = [d for d in documents if not d.get("duplicate_of")]
+    counties: dict[tuple, list[str]] = {}
+    for doc in live:
+        key = _parent_key(doc)
+        if doc.get("level") == "county" and key:
+            counties.setdefault(key, []).append(doc["doc_id"])
+    groups = []
+    for doc in live:
+        key = _parent_key(doc)
+        if doc.get("level") == "city" and key and counties.get(key):
+            name = f"{''.join(p for p in key if p)}：{doc['doc_id']} 与下辖区县"
+            groups.append(Group(name, "city_county", doc["doc_id"], tuple(counties[key]), "metadata"))
+    for key, members in counties.items():
+        if len(members) >= 2:
+            groups.append(Group(f"{''.join(p for p in key if p)}：区县同级互比", "peers", None, tuple(members), "metadata"))
+    return groups
+
+
+def comparison_groups(documents: Sequence[dict], mapping: str | Path | None = None) -> tuple[list[Group], list[str]]:
+    """Groups from the mapping file (if any), then from metadata unless the file turns that off.
+
+    A metadata group with the same kind, city and members as a mapping group is not repeated.
+    """
+    groups: list[Group] = []
+    warnings: list[str] = []
+    use_metadata = True
+    if mapping is not None:
+        specs, use_metadata = load_compare_mapping(mapping)
+        groups, warnings = resolve_groups(specs, documents, str(mapping))
+    if use_metadata:
+        taken = {(g.kind, g.city, frozenset(g.members)) for g in groups}
+        groups += [g for g in groups_from_metadata(documents) if (g.kind, g.city, frozenset(g.members)) not in taken]
+    return groups, warnings
+
+
+# ---------------------------------------------------------------- texts
+
+
+def measure_category(row: Mapping, settings: ComparisonSettings | None = None) -> str:
+    label = (settings or ComparisonSettings()).unclassified_label
+    return row.get("category") or label
+
+
+def document_text(document: Mapping, source_text: str) -> list[str]:
+    """The document's span of its source text, cut at masked noise; one string per clean piece."""
+    start, end = document["start"], document["end"]
+    masks = sorted((m["start"], m["end"]) for m in document.get("masked") or () if m["end"] > start and m["start"] < end)
+    pieces, cursor = [], start
+    for m_start, m_end in masks:
+        if m_start > cursor:
+            pieces.append(source_text[cursor:m_start])
+        cursor = max(cursor, m_end)
+    if cursor < end:
+        pieces.append(source_text[cursor:end])
+    return pieces
+
+
+def _reuse_form(text: str) -> str:
+    simplified, _ = to_simplified(text)
+    return "".join(unicodedata.normalize("NFKC", simplified).split())
+
+
+def _ngrams(pieces: Iterable[str], n: int) -> list[str]:
+    grams = []
+    for piece in pieces:
+        form = _reuse_form(piece)
+        grams.extend(form[i : i + n] for i in range(len(form) - n + 1))
+    return grams
+
+
+def text_reuse_share(county_pieces: Sequence[str], city_pieces: Sequence[str], n: int = 8) -> dict:
+    """Share of the county text's character n-grams (by position) that occur in the city text."""
+    county = _ngrams(county_pieces, n)
+    city = set(_ngrams(city_pieces, n))
+    found = sum(1 for g in county if g in city)
+    return {"share": round(found / len(county), 4) if county else 0.0, "ngrams": len(county), "found": found, "n": n}
+
+
+# ---------------------------------------------------------------- comparing measures
+
+
+def _scores(rows_a: Sequence[dict], rows_b: Sequence[dict], similarity: MeasureSimilarity) -> np.ndarray:
+    if not rows_a or not rows_b:
+        return np.zeros((len(rows_a), len(rows_b)))
+    return similarity.similarity([r["text"] for r in rows_a], [r["text"] for r in rows_b])
+
+
+def compare_city_county(
+    city_rows: Sequence[dict],
+    county_rows: Sequence[dict],
+    similarity: MeasureSimilarity,
+    threshold: float,
+    settings: ComparisonSettings | None = None,
+) -> dict:
+    """Taken up, left out and added, with the measure ids behind every count.
+
+    A city measure is taken up by its most similar county measure when that reaches
+    ``threshold`` (one county measure may take up several city measures); a county
+    measure similar enough to no city measure is added.
+    """
+    settings = settings or ComparisonSettings()
+    scores = _scores(city_rows, county_rows, similarity)
+    taken_up, left_out, added = [], [], []
+    for i, row in enumerate(city_rows):
+        j = int(scores[i].argmax()) if county_rows else -1
+        if j >= 0 and scores[i, j] >= threshold:
+            taken_up.append(
+                {
+                    "city_measure_id": row["measure_id"],
+                    "county_measure_id": county_rows[j]["measure_id"],
+                    "similarity": round(float(scores[i, j]), 4),
+                    "category": measure_category(row, settings),
+                }
+            )
+        else:
+            best = {"best_county_measure_id": county_rows[j]["measure_id"], "best_similarity": round(float(scores[i, j]), 4)} if j >= 0 else {}
+            left_out.append({"city_measure_id": row["measure_id"], "category": measure_category(row, settings), **best})
+    for j, row in enumerate(county_rows):
+        i = int(scores[:, j].argmax()) if city_rows else -1
+        if i < 0 or scores[i, j] < threshold:
+            best = {"best_city_measure_id": city_rows[i]["measure_id"], "best_similarity": round(float(scores[i, j]), 4)} if i >= 0 else {}
+            added.append({"county_measure_id": row["measure_id"], "category": measure_category(row, settings), **best})
+    categories = sorted({measure_category(r, settings) for r in (*city_rows, *county_rows)})
+    by_category = []
+    for category in categories:
+        by_category.append(
+            {
+                "category": category,
+                "city_measures": sum(measure_category(r, settings) == category for r in city_rows),
+                "county_measures": sum(measure_category(r, settings) == category for r in county_rows),
+                "taken_up": sum(t["category"] == category for t in taken_up),
+                "left_out": sum(t["category"] == category for t in left_out),
+                "added": sum(t["category"] == category for t in added),
+            }
+        )
+    return {
+        "city_measures": len(city_rows),
+        "county_measures": len(county_rows),
+        "taken_up": taken_up,
+        "left_out": left_out,
+        "added": added,
+        "taken_up_share": round(len(taken_up) / len(city_rows), 4) if city_rows else 0.0,
+        "by_category": by_category,
+    }
+
+
+def compare_peers(rows_a: Sequence[dict], rows_b: Sequence[dict], similarity: MeasureSimilarity, threshold: float) -> dict:
+    """Requirements two documents share: each measure's best match in the other, when it reaches ``threshold``."""
+    scores = _scores(rows_a, rows_b, similarity)
+    links: dict[tuple[int, int], float] = {}
+    if rows_a and rows_b:
+        for i in range(len(rows_a)):
+            j = int(scores[i].argmax())
+            if scores[i, j] >= threshold:
+                links[(i, j)] = float(scores[i, j])
+        for j in range(len(rows_b)):
+            i = int(scores[:, j].argmax())
+            if scores[i, j] >= threshold:
+                links[(i, j)] = float(scores[i, j])
+    shared = [
+        {"a_measure_id": rows_a[i]["measure_id"], "b_measure_id": rows_b[j]["measure_id"], "similarity": round(s, 4)}
+        for (i, j), s in sorted(links.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
+    return {
+        "a_measures": len(rows_a),
+        "b_measures": len(rows_b),
+        "a_shared": len({i for i, _ in links}),
+        "b_shared": len({j for _, j in links}),
+        "shared": shared,
+    }
+
+
+# ---------------------------------------------------------------- concreteness
+
+
+def measure_flags(row: Mapping, settings: ComparisonSettings | None = None) -> dict:
+    settings = settings or ComparisonSettings()
+    kinds = {t.get("kind") for t in row.get("targets") or ()}
+    return {
+        "explicit_body": any(b.get("explicit") for b in row.get("bodies") or ()),
+        "quantified_target": bool(kinds & set(settings.quantified_kinds)),
+        "deadline": bool(kinds & set(settings.deadline_kinds)),
+        "initiative": bool(row.get("initiatives")),
+    }
+
+
+def concreteness(rows: Sequence[dict], documents: Sequence[dict] = (), settings: ComparisonSettings | None = None) -> dict:
+    """Per measure: the four flags and their weighted mean; per document: the share of
+    measures with each flag and the mean score, ranked (duplicates listed, not ranked).
+
+    ``documents`` (rows of documents.jsonl) adds documents without measures and the
+    length for measures per 1,000 characters.
+    """
+    settings = settings or ComparisonSettings()
+    weights = settings.concreteness
+    total = sum(weights.values())
+    per_measure = []
+    for row in rows:
+        flags = measure_flags(row, settings)
+        score = sum(weights[f] for f, on in flags.items() if on) / total
+        per_measure.append({"measure_id": row["measure_id"], "doc_id": row["doc_id"], **flags, "score": round(score, 4)})
+    info = {d["doc_id"]: d for d in documents}
+    by_doc: dict[str, list[dict]] = {d: [] for d in info}
+    for m in per_measure:
+        by_doc.setdefault(m["doc_id"], []).append(m)
+    duplicates = {r["doc_id"] for r in rows if r.get("duplicate_of")} | {d for d, doc in info.items() if doc.get("duplicate_of")}
+    per_doc = []
+    for doc_id, measures in by_doc.items():
+        n = len(measures)
+        chars = info.get(doc_id, {}).get("chars")
+        entry = {
+            "doc_id": doc_id,
+            "measures": n,
+            **{f"{f}_share": round(sum(m[f] for m in measures) / n, 4) if n else 0.0 for f in CONCRETENESS_FLAGS},
+            "score": round(sum(m["score"] for m in measures) / n, 4) if n else 0.0,
+            "measures_per_1000_chars": round(1000 * n / chars, 2) if chars else None,
+            "duplicate": doc_id in duplicates,
+        }
+        per_doc.append(entry)
+    ranked = sorted((d for d in per_doc if not d["duplicate"]), key=lambda d: (-d["score"], -d["measures"], d["doc_id"]))
+    for rank, entry in enumerate(ranked, start=1):
+        entry["rank"] = rank
+    for entry in per_doc:
+        entry.setdefault("rank", None)
+    per_doc = ranked + sorted((d for d in per_doc if d["duplicate"]), key=lambda d: d["doc_id"])
+    return {"measures": per_measure, "documents": per_doc}
+
+
+# ---------------------------------------------------------------- all groups
+
+
+def compare_documents(
+    documents: Sequence[dict],
+    rows: Sequence[dict],
+    texts: Mapping[str, str],
+    groups: Sequence[Group],
+    similarity: MeasureSimilarity,
+    threshold: float,
+    settings: ComparisonSettings | None = None,
+) -> dict:
+    """Every group compared: city–county pairs and peer pairs, plus concreteness.
+
+    ``texts`` maps ``source_path`` to the decoded source text (for text reuse);
+    a document whose text is missing gets ``text_reuse: None``.
+    """
+    settings = settings or ComparisonSettings()
+    docs = {d["doc_id"]: d for d in documents}
+    by_doc: dict[str, list[dict]] = {}
+    for row in rows:
+        by_doc.setdefault(row["doc_id"], []).append(row)
+
+    def pieces(doc_id: str) -> list[str] | None:
+        doc = docs.get(doc_id)
+        text = texts.get(doc["source_path"]) if doc else None
+        return document_text(doc, text) if text is not None else None
+
+    def reuse(target: str, reference: str) -> dict | None:
+        a, b = pieces(target), pieces(reference)
+        return text_reuse_share(a, b, settings.reuse_ngram) if a is not None and b is not None else None
+
+    pairs, peer_pairs = [], []
+    for group in groups:
+        if group.kind == "city_county":
+            for county in group.members:
+                result = compare_city_county(by_doc.get(group.city, []), by_doc.get(county, []), similarity, threshold, settings)
+                pairs.append({"group": group.name, "city_doc_id": group.city, "county_doc_id": county, **result, "text_reuse": reuse(county, group.city)})
+        else:
+            for a, b in combinations(group.members, 2):
+                result = compare_peers(by_doc.get(a, []), by_doc.get(b, []), similarity, threshold)
+                peer_pairs.append(
+                    {"group": group.name, "a_doc_id": a, "b_doc_id": b, **result, "text_reuse_a_in_b": reuse(a, b), "text_reuse_b_in_a": reuse(b, a)}
+                )
+    return {
+        "threshold": threshold,
+        "groups": [
+            {"name": g.name, "kind": g.kind, "origin": g.origin, "city_doc_id": g.city, "members": list(g.members)} for g in groups
+        ],
+        "pairs": pairs,
+        "peer_pairs": peer_pairs,
+        "concreteness": concreteness(rows, documents, settings),
+    }

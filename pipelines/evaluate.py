@@ -1,0 +1,80 @@
+"""``policycat evaluate``: a run's outputs against the gold standard, by the spec's rules."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from types import SimpleNamespace
+
+from extractors.scoring import Span, load_gold, restrict, score_documents, score_measures
+from pipelines.outputs import read_jsonl
+
+SPLITS = ("all", "tune", "heldout")
+
+
+def catalogue_spans(rows: list[dict]) -> list[Span]:
+    return [
+        Span(
+            r["source_path"],
+            r["span_start"],
+            r["span_end"],
+            r["text"],
+            r["status"],
+            frozenset(b["canonical"] for b in r["bodies"] if b.get("explicit")),
+            r.get("category"),
+        )
+        for r in rows
+        if not r.get("rejected")
+    ]
+
+
+def evaluate_outputs(gold_path: Path, out_dir: Path) -> dict:
+    """Scores by split; the misses, false alarms and confusions behind them."""
+    gold = load_gold(gold_path)
+    rows = read_jsonl(out_dir / "catalogue.jsonl")
+    documents = [SimpleNamespace(**d) for d in read_jsonl(out_dir / "documents.jsonl")]
+    predicted = catalogue_spans(rows)
+    report = {}
+    for split in SPLITS:
+        docs = [d for d in gold if split == "all" or d.split == split]
+        if not docs:
+            continue
+        gold_spans = [m for d in docs for m in d.measures]
+        scores = score_measures(gold_spans, restrict(predicted, docs))
+        doc_scores = score_documents(docs, documents)
+        report[split] = {
+            "documents": len(docs),
+            "measure_precision": scores.measures.precision,
+            "measure_recall": scores.measures.recall,
+            "measure_f1": scores.measures.f1,
+            "status_accuracy": scores.status_accuracy,
+            "bodies_f1": scores.bodies.f1,
+            "category_accuracy": scores.category_accuracy,
+            "category_macro_f1": _macro_f1([(g.category, p.category) for g, p in scores.pairs if g.category]),
+            "level_accuracy": doc_scores.level_accuracy,
+            "doc_type_accuracy": doc_scores.doc_type_accuracy,
+            "misses": [_span_row(s) for s in scores.misses],
+            "false_alarms": [_span_row(s) for s in scores.false_alarms],
+            "status_errors": [{"text": g.text, "gold": g.status, "predicted": p.status} for g, p in scores.status_errors],
+            "category_pairs": [(g.category, p.category) for g, p in scores.pairs if g.category],
+            "document_errors": [list(e) for e in doc_scores.errors],
+        }
+    return report
+
+
+def _macro_f1(pairs: list[tuple[str, str | None]]) -> float | None:
+    if not pairs:
+        return None
+    from models.evaluation import classification_report
+
+    return classification_report([(g, p or "UNCLASSIFIED") for g, p in pairs])["macro_f1"]
+
+
+def _span_row(span: Span) -> dict:
+    return {"source_path": span.source_path, "start": span.start, "end": span.end, "text": span.text}
+
+
+def write_report(report: dict, out_dir: Path) -> Path:
+    path = out_dir / "evaluation.json"
+    path.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    return path

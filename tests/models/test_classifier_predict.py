@@ -1,0 +1,85 @@
+"""The trained classifier: headings count, scores are complete, the model pickles."""
+
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+import pytest
+
+from models.classifier import CatalogueClassifier, ClassifierInput, classification_from_scores
+from models.training import load_model, save_model
+
+MEMBERS_HEADING = "（四）切实强化对委员队伍的教育和管理"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("建立健全委员培训制度", "MEMBERS"),
+        ("建设“有事好商量”协商议事室", "GRASSROOTS"),
+        ("委员工作经费列入本级财政预算", "SUPPORT"),
+        ("*县政协先后制定《关于提高提案质量的意见》", "ADVICE"),
+        ("扎实推进清廉政协建设", "PARTY_BUILDING"),
+    ],
+)
+def test_classifier_predict_spec_measures(taxonomy_model, text, expected):
+    assert taxonomy_model.classify_one(text).category == expected
+
+
+def test_classifier_predict_heading_moves_a_vague_clause(taxonomy_model):
+    alone = taxonomy_model.classify_one("健全工作机制")
+    under = taxonomy_model.classify_one("健全工作机制", heading=MEMBERS_HEADING)
+    assert alone.category != "MEMBERS"
+    assert under.category == "MEMBERS"
+    assert under.scores["MEMBERS"] > alone.scores["MEMBERS"]
+
+
+def test_classifier_predict_scores_cover_every_class_in_taxonomy_order(taxonomy, taxonomy_model):
+    result = taxonomy_model.classify_one("建立委员履职档案", object="委员履职档案")
+    assert list(result.scores) == list(taxonomy.codes)
+    assert sum(result.scores.values()) == pytest.approx(1.0, abs=1e-3)
+    assert result.confidence == max(result.scores.values())
+    assert result.category not in result.secondary
+
+
+def test_classifier_predict_thresholds_come_from_settings(settings):
+    scores = {"MEMBERS": 0.40, "STUDY": 0.35, "OFFICE": 0.10, "SYSTEM": 0.15}
+    result = classification_from_scores(
+        scores,
+        review_threshold=settings.review_threshold,
+        secondary_threshold=settings.secondary_threshold,
+        secondary_share=settings.secondary_share,
+    )
+    assert result.category == "MEMBERS"
+    assert result.needs_review is (0.40 < settings.review_threshold)
+    expected = tuple(
+        code
+        for code in ("STUDY", "SYSTEM", "OFFICE")
+        if scores[code] >= settings.secondary_threshold and scores[code] >= settings.secondary_share * 0.40
+    )
+    assert result.secondary == expected
+
+
+def test_classifier_predict_survives_pickle_and_save(tmp_path, taxonomy_model):
+    inputs = [ClassifierInput("建立委员履职档案"), ClassifierInput("健全工作机制", heading=MEMBERS_HEADING)]
+    expected = taxonomy_model.classifier.predict_proba(inputs)
+    restored = pickle.loads(pickle.dumps(taxonomy_model.classifier))
+    assert np.allclose(restored.predict_proba(inputs), expected)
+
+    path = save_model(taxonomy_model, tmp_path / "classifier.joblib")
+    loaded = load_model(path)
+    assert loaded.reused
+    assert np.allclose(loaded.classifier.predict_proba(inputs), expected)
+    assert loaded.metadata["taxonomy_sha256"] == taxonomy_model.taxonomy.sha256
+    for key in ("training_sha256", "classes", "sklearn_version", "date", "cross_validation"):
+        assert key in loaded.metadata
+
+
+def test_classifier_predict_uncalibrated_when_a_class_is_too_small():
+    texts = ["建立委员履职档案", "健全委员培训制度", "完善委员考核办法", "开展委员读书活动"]
+    labels = ["MEMBERS", "MEMBERS", "MEMBERS", "STUDY"]
+    model = CatalogueClassifier(calibration_folds=3).fit([ClassifierInput(t) for t in texts], labels)
+    assert model.calibrated_ is False
+    assert list(model.classes_) == ["MEMBERS", "STUDY"]
+    assert model.predict_proba([ClassifierInput("建立委员档案")]).shape == (1, 2)
