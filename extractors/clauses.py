@@ -38,6 +38,7 @@ class Clause:
     actors: list[Actor] = field(default_factory=list)
     own_subject: bool = False  # actors named in this clause (not inherited)
     cue: tuple[str, int] | None = None  # status, priority
+    cue_yields: bool = False  # the cue gives way to a DONE context (坚持 in a report of practice)
     cue_governs: bool = False  # the cue sits before the verb, so later clauses inherit it
     cue_start: int = 0
     lead_status: str | None = None  # set by a lead-in (会议强调：) earlier in the sentence
@@ -77,6 +78,9 @@ class ClauseAnalyser:
         self._adverbs = lexicon.adverbs
         self._cue_words = sorted({t for cue in lexicon.status_cues for t in cue.tokens}, key=len, reverse=True)
         self._role_words = lexicon.lead_after + lexicon.support_after + lexicon.support_before + lexicon.lead_before
+        self._adverbs_by_char: dict[str, list[str]] = {}
+        for word in self._adverbs:
+            self._adverbs_by_char.setdefault(word[0], []).append(word)
         self._followers = lexicon.chain_joins + lexicon.subject_followers + self._role_words
 
     def _joins(self, gap: str) -> bool:
@@ -89,7 +93,7 @@ class ClauseAnalyser:
         for ts, te in tokens:
             cut = None
             if te - ts >= 3:
-                for word in self._adverbs:
+                for word in self._adverbs_by_char.get(text[ts], ()):
                     if len(word) < te - ts and text.startswith(word, ts):
                         rest = text[ts + len(word) : te]
                         if rest in self.lexicon.strong_verbs or rest in self.lexicon.weak_verbs:
@@ -148,7 +152,7 @@ class ClauseAnalyser:
         moved = True
         while moved and i < limit:
             moved = False
-            for word in self._adverbs:
+            for word in self._adverbs_by_char.get(text[i], ()):
                 if text.startswith(word, i) and i + len(word) <= limit:
                     i += len(word)
                     moved = True
@@ -328,14 +332,19 @@ class ClauseAnalyser:
         actors: list[Actor] = []
         previous_end = s
         chain_role: str | None = None
+        chain_blocked = False
         for m in inside:
             if m.start >= region_end:
                 break
             gap = text[previous_end : m.start]
-            joined = bool(actors) and self._joins(gap)
+            joined = previous_end > s and self._joins(gap)
+            if joined and chain_blocked:
+                previous_end = m.end
+                continue
             if not joined:
                 chain_role = None
-                if self._blocked(text, previous_end if actors else s, m.start, tokens):
+                chain_blocked = self._blocked(text, previous_end, m.start, tokens)
+                if chain_blocked:
                     previous_end = m.end
                     continue
             follow = self._after_chain(text, m.end, region_end, inside)
@@ -380,9 +389,6 @@ class ClauseAnalyser:
         for word in self._followers:
             if rest.startswith(word):
                 return True
-        # 市政协最近召开了……: a short run of adverbials, no 的, then the verb
-        if len(rest) <= 6 and "的" not in rest:
-            return True
         for word in self._adverbs:
             if rest.startswith(word):
                 return True
@@ -397,6 +403,7 @@ class ClauseAnalyser:
         verbs = self._verbs_in(text[clause.verb_start : clause.verb_end])
         if any(v in self.lexicon.recipient_verbs for v in verbs):
             return []
+        clausal = any(v in self.lexicon.pivot_verbs or v in self.lexicon.frame_verbs for v in verbs)
         pos = clause.verb_end
         while pos < clause.end and text[pos] in "好了" + _QUANTIFIERS:
             pos += 1
@@ -413,7 +420,9 @@ class ClauseAnalyser:
         if not chain:
             return []
         j = self.skip_adverbs(text, pos, clause.end)
-        if self.verb_phrase_end(text, j, bounds, clause.end) is not None:
+        end = self.verb_phrase_end(text, j, bounds, clause.end)
+        # 组织委员开展学习 (the verb takes its own object), not 加强专门委员会建设 (a noun)
+        if clausal and end is not None and (clause.end - end >= 2 or j > pos):
             return chain
         rest = text[pos : clause.end]
         if any(rest.startswith(w) for w in self.lexicon.chain_joins + self.lexicon.support_before) or rest.startswith("联系"):
@@ -431,7 +440,7 @@ class ClauseAnalyser:
     def _status(self, text, clause: Clause, tokens, bounds) -> None:
         limit = clause.verb_end if clause.has_verb else clause.end
         best: tuple[str, int] | None = None
-        best_start, governs = None, False
+        best_start, governs, yields = None, False, False
         for ts, te in tokens:
             if ts < clause.start or te > limit:
                 continue
@@ -445,9 +454,10 @@ class ClauseAnalyser:
                         # 将学习贯彻……作为重要任务: 将 marks the object, not the future
                         if self.lexicon.ba_verbs.search(text, te, self._sentence_end(text, te)):
                             continue
-                    if best is None or cue.priority > best[1]:
+                    if best is None or cue.priority > best[1] or (cue.priority == best[1] and yields and not cue.yields_to_context):
                         best, best_start = (cue.status, cue.priority), ts
                         governs = not clause.has_verb or te <= clause.verb_start
+                        yields = cue.yields_to_context
                     break
         window = text[clause.start : limit]
         for cue in self.lexicon.status_cues:
@@ -464,4 +474,5 @@ class ClauseAnalyser:
                         best, best_start, governs = ("DONE", done.priority), ts, False
                     break
         clause.cue, clause.cue_governs = best, governs
+        clause.cue_yields = yields and best is not None and best[0] == "REQUIRED"
         clause.cue_start = best_start if best_start is not None else clause.start

@@ -31,6 +31,7 @@ class StatusCue:
     tokens: frozenset[str]
     patterns: tuple[re.Pattern, ...]
     verb_after: bool
+    yields_to_context: bool = False
 
 
 @dataclass(frozen=True)
@@ -221,7 +222,16 @@ def _load_status(path: Path) -> dict:
         tokens = frozenset(_strings(item, "tokens", path, required=False))
         if not tokens and not cue_patterns:
             raise DataError(path, item.line, "a cue needs tokens or patterns")
-        cues.append(StatusCue(status, require(item, "priority", int, path), tokens, cue_patterns, bool(item.get("verb_after", False))))
+        cues.append(
+            StatusCue(
+                status,
+                require(item, "priority", int, path),
+                tokens,
+                cue_patterns,
+                bool(item.get("verb_after", False)),
+                bool(item.get("yields_to_context", False)),
+            )
+        )
 
     def pattern_list(key: str) -> tuple[tuple[re.Pattern, str], ...]:
         out = []

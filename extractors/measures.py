@@ -41,6 +41,17 @@ __all__ = ["Lexicon", "load_lexicon", "build_nlp", "extract_measures", "measure_
 
 _OBJECT_LEAD = "好了到起实"
 _EXTENSIONS = ("bodies", "clauses", "leads", "targets", "measures", "bounds")
+_TEXT, _OFFSETS = "policycat_text", "policycat_offsets"
+
+
+def doc_text(doc: Doc) -> str:
+    return doc.user_data.get(_TEXT) if _TEXT in doc.user_data else doc.text
+
+
+def doc_offsets(doc: Doc) -> list[tuple[int, int]]:
+    if _OFFSETS in doc.user_data:
+        return doc.user_data[_OFFSETS]
+    return [(t.idx, t.idx + len(t.text)) for t in doc]
 
 
 @dataclass
@@ -76,8 +87,13 @@ class JiebaTokenizer:
         self.jieba = jieba_tokenizer
 
     def __call__(self, text: str) -> Doc:
-        words = [w for w, _, _ in self.jieba.tokenize(text)] if text else []
-        return Doc(self.vocab, words=words, spaces=[False] * len(words))
+        pieces = list(self.jieba.tokenize(text)) if text else []
+        doc = Doc(self.vocab, words=[w for w, _, _ in pieces], spaces=[False] * len(pieces))
+        # Doc.text and Token objects are rebuilt on every access; the components
+        # read these plain copies instead (same offsets).
+        doc.user_data[_TEXT] = text
+        doc.user_data[_OFFSETS] = [(s, e) for _, s, e in pieces]
+        return doc
 
     def pipe(self, texts, batch_size: int = 1000):
         for text in texts:
@@ -105,15 +121,15 @@ class _Component:
 
 class BodiesComponent(_Component):
     def __call__(self, doc: Doc) -> Doc:
-        doc._.bodies = find_mentions(doc.text, self._ready())
+        doc._.bodies = find_mentions(doc_text(doc), self._ready())
         return doc
 
 
 class ClausesComponent(_Component):
     def __call__(self, doc: Doc) -> Doc:
         self._ready()
-        text = doc.text
-        tokens = self.analyser.refine_tokens(text, [(t.idx, t.idx + len(t.text)) for t in doc])
+        text = doc_text(doc)
+        tokens = self.analyser.refine_tokens(text, doc_offsets(doc))
         bounds = {s for s, _ in tokens} | {e for _, e in tokens}
         blocked = protected_mask(text)
         for i, flag in enumerate(self.analyser.adverbial_mask(text)):
@@ -130,7 +146,7 @@ class StatusComponent(_Component):
 
     def __call__(self, doc: Doc) -> Doc:
         lexicon = self._ready()
-        text = doc.text
+        text = doc_text(doc)
         colon = next((i for i, ch in enumerate(text) if ch in "：:"), -1)
         stop = colon if colon >= 0 else next((i for i, ch in enumerate(text) if ch in "，,"), -1)
         lead_status = None
@@ -155,14 +171,15 @@ class StatusComponent(_Component):
 class TargetsComponent(_Component):
     def __call__(self, doc: Doc) -> Doc:
         lexicon = self._ready()
-        doc._.targets = [find_targets(doc.text[c.start : c.end], c.start, lexicon) for c in doc._.clauses]
+        text = doc_text(doc)
+        doc._.targets = [find_targets(text[c.start : c.end], c.start, lexicon) for c in doc._.clauses]
         return doc
 
 
 class MeasuresComponent(_Component):
     def __call__(self, doc: Doc) -> Doc:
         lexicon = self._ready()
-        text = doc.text
+        text = doc_text(doc)
         candidates: list[Candidate] = []
         governing: list[Actor] = []
         support: list[Actor] = []
@@ -172,7 +189,8 @@ class MeasuresComponent(_Component):
                 explicit_actors = list(clause.actors)
             else:
                 explicit_actors = governing + clause.actors
-                if clause.actors and not clause.pending_support:
+                verbs = text[clause.verb_start : clause.verb_end] if clause.has_verb else ""
+                if clause.actors and not clause.pending_support and any(v in verbs for v in lexicon.pivot_verbs):
                     # 组织委员……开展学习，采取……形式: the pivot's bodies go on acting
                     governing = governing + clause.actors
             if clause.pending_support:
@@ -382,6 +400,7 @@ def extract_measures(
             default_status = status
             break
     measures: list[Measure] = []
+    section_bodies: dict[int | None, list] = {}
     paragraph_actors: tuple[int, list[tuple[int, Actor]]] = (-1, [])
     texts = (analysis[s.start : s.end] for s in todo)
     for sentence, doc in zip(todo, nlp.pipe(texts, batch_size=256)):
@@ -391,7 +410,7 @@ def extract_measures(
             paragraph_actors = (paragraph, [])
         path = section_path(sentence.section, sections)
         section_status = None
-        time_status = _sentence_time_status(doc.text, lexicon)
+        time_status = _sentence_time_status(doc_text(doc), lexicon)
         for candidate in doc._.measures:
             if candidate.actors and candidate.clause.own_subject:
                 paragraph_actors = (paragraph, [(offset, a) for a in candidate.actors])
@@ -402,6 +421,11 @@ def extract_measures(
                 status = "PLANNED"
             if status is None and time_status == "DONE":
                 status = "DONE"
+            if status == "REQUIRED" and candidate.clause.cue_yields and not candidate.status_from_lead:
+                if section_status is None:
+                    section_status = _section_status(sentence.section, sections, analysis, lexicon) or ""
+                if "DONE" in (time_status, section_status or default_status):
+                    status = "DONE"
             if status is None:
                 if section_status is None:
                     section_status = _section_status(sentence.section, sections, analysis, lexicon) or ""
@@ -410,7 +434,9 @@ def extract_measures(
             if not bodies:
                 inferred = [(o, a.mention, a.role) for o, a in paragraph_actors[1]]
                 if not inferred:
-                    inferred = [(o, m, None) for o, m in _section_bodies(sentence.section, sections, analysis, lexicon)]
+                    if sentence.section not in section_bodies:
+                        section_bodies[sentence.section] = _section_bodies(sentence.section, sections, analysis, lexicon)
+                    inferred = [(o, m, None) for o, m in section_bodies[sentence.section]]
                 if not inferred and issuer is not None and document.issuing_body:
                     at = analysis.find(document.issuing_body, document.start, document.end)
                     if at >= 0:

@@ -23,7 +23,6 @@ from typing import Iterable, Sequence
 import numpy as np
 import scipy.sparse as sp
 import yaml
-from scipy.sparse.csgraph import connected_components
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from extractors.reading import to_simplified
@@ -201,6 +200,38 @@ def _cluster_key(members: Iterable[str]) -> str:
     return "c" + min(members)
 
 
+def _merge_clusters(n: int, docs: np.ndarray, edges: list[tuple[float, int, int]], pair_scores, threshold: float) -> list[int]:
+    """Average-linkage merging along ``edges`` (score, i, j), strongest first.
+
+    Two clusters merge when they share no document and the mean similarity of
+    all their cross pairs (``pair_scores(members_a, members_b)``) reaches
+    ``threshold``: a cluster holds at most one measure per document, and a loose
+    chain of pairwise matches does not become one cluster.
+    """
+    parent = list(range(n))
+    members = [[x] for x in range(n)]
+    doc_sets = [{int(d)} for d in docs]
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for _, i, j in sorted(edges, key=lambda e: (-e[0], e[1], e[2])):
+        ri, rj = find(i), find(j)
+        if ri == rj or doc_sets[ri] & doc_sets[rj]:
+            continue
+        if (len(members[ri]) > 1 or len(members[rj]) > 1) and pair_scores(members[ri], members[rj]).mean() < threshold:
+            continue
+        if len(members[ri]) < len(members[rj]):
+            ri, rj = rj, ri
+        parent[rj] = ri
+        members[ri] += members[rj]
+        doc_sets[ri] |= doc_sets[rj]
+    return [find(x) for x in range(n)]
+
+
 def align_measures(
     rows: list[dict],
     threshold: float | None = None,
@@ -211,12 +242,20 @@ def align_measures(
 ) -> list[dict]:
     """Copies of ``rows`` with ``cluster_id``, ``best_match_id`` and ``best_match_similarity``.
 
-    Only measures of different documents (``doc_id``) are compared. ``best_match_*``
-    is the most similar measure of another document whatever its score (None when
-    there is no other document); ``cluster_id`` groups the measures linked by a
-    similarity ≥ ``threshold`` (connected components) and is ``"c" + `` the
-    smallest ``measure_id`` of the cluster, so it is stable while the cluster is.
-    A measure with no link keeps a cluster of its own.
+    Only measures of different documents (``doc_id``) are compared.
+    ``best_match_*`` is the most similar measure of any other document, whatever its
+    score (None when there is no other document). Two measures are linked when
+    each is the other's best match within the other's document and their
+    similarity reaches ``threshold``; ``cluster_id`` names the connected
+    components of these links: ``"c"`` + the smallest ``measure_id`` of the
+    cluster, stable while the cluster is. A measure with no link has a cluster of
+    its own.
+
+    Links are merged strongest first (average linkage): a merge that would put two
+    measures of one document into one cluster, or whose mean cross similarity is
+    below the threshold, is refused. (Plain connected components chain generic
+    clauses: at the chosen threshold one component swallowed 699 of the 768 seed
+    measures.)
     """
     settings = settings or load_alignment_settings()
     threshold = settings.threshold if threshold is None else threshold
@@ -224,37 +263,47 @@ def align_measures(
     if not out:
         return out
     similarity = similarity or build_similarity([r["text"] for r in out], settings)
-    docs = np.array([r["doc_id"] for r in out], dtype=object)
+    doc_names = sorted({r["doc_id"] for r in out})
+    doc_index = {d: k for k, d in enumerate(doc_names)}
+    docs = np.array([doc_index[r["doc_id"]] for r in out])
+    columns = [np.flatnonzero(docs == k) for k in range(len(doc_names))]
     vectors = similarity.vectors([r["text"] for r in out])
     n = len(out)
-    edges_i: list[np.ndarray] = []
-    edges_j: list[np.ndarray] = []
+    best_in_doc = np.full((n, len(doc_names)), -1, dtype=np.int64)  # best measure of each other document
+    best_score = np.full((n, len(doc_names)), -1.0)
     for begin in range(0, n, block):
         end = min(begin + block, n)
         part = (vectors[0][begin:end], vectors[1][begin:end])
         scores = similarity.similarity_of_vectors(part, vectors)
-        scores[docs[begin:end, None] == docs[None, :]] = -1.0  # same document: never a match
-        best = scores.argmax(axis=1)
-        for offset, j in enumerate(best):
-            row = out[begin + offset]
-            value = float(scores[offset, j])
-            if value < 0:  # a single document: nothing to compare with
-                row["best_match_id"], row["best_match_similarity"] = None, None
-            else:
-                row["best_match_id"] = out[j]["measure_id"]
-                row["best_match_similarity"] = round(value, 4)
-        i_idx, j_idx = np.nonzero(scores >= threshold)
-        edges_i.append(i_idx + begin)
-        edges_j.append(j_idx)
-    i_all = np.concatenate(edges_i)
-    j_all = np.concatenate(edges_j)
-    graph = sp.coo_matrix((np.ones(len(i_all)), (i_all, j_all)), shape=(n, n))
-    _, labels = connected_components(graph, directed=False)
+        for k, cols in enumerate(columns):
+            sub = scores[:, cols]
+            arg = sub.argmax(axis=1)
+            best_in_doc[begin:end, k] = cols[arg]
+            best_score[begin:end, k] = sub[np.arange(end - begin), arg]
+    own = docs[:, None] == np.arange(len(doc_names))[None, :]
+    best_score[own] = -1.0
+    best_in_doc[own] = -1
+    edges: list[tuple[float, int, int]] = []
+    for i in range(n):
+        k = int(best_score[i].argmax()) if len(doc_names) > 1 else -1
+        if k < 0 or best_score[i, k] < 0:
+            out[i]["best_match_id"], out[i]["best_match_similarity"] = None, None
+        else:
+            out[i]["best_match_id"] = out[int(best_in_doc[i, k])]["measure_id"]
+            out[i]["best_match_similarity"] = round(float(best_score[i, k]), 4)
+        for k in np.flatnonzero(best_score[i] >= threshold):
+            j = int(best_in_doc[i, k])
+            if i < j and best_in_doc[j, docs[i]] == i:  # mutual best match between the two documents
+                edges.append((float(best_score[i, k]), i, j))
+    def pair_scores(a: list[int], b: list[int]) -> np.ndarray:
+        return similarity.similarity_of_vectors((vectors[0][a], vectors[1][a]), (vectors[0][b], vectors[1][b]))
+
+    labels = _merge_clusters(n, docs, edges, pair_scores, threshold)
     members: dict[int, list[str]] = {}
     for index, label in enumerate(labels):
-        members.setdefault(int(label), []).append(out[index]["measure_id"])
+        members.setdefault(label, []).append(out[index]["measure_id"])
     for index, label in enumerate(labels):
-        out[index]["cluster_id"] = _cluster_key(members[int(label)])
+        out[index]["cluster_id"] = _cluster_key(members[label])
     return out
 
 

@@ -300,7 +300,9 @@ def groups_from_metadata(documents: Sequence[dict]) -> list[Group]:
 def comparison_groups(documents: Sequence[dict], mapping: str | Path | None = None) -> tuple[list[Group], list[str]]:
     """Groups from the mapping file (if any), then from metadata unless the file turns that off.
 
-    A metadata group with the same kind, city and members as a mapping group is not repeated.
+    The mapping file wins: a metadata city–county group whose city document a
+    mapping group already compares, or a metadata peer group that shares
+    documents with a mapping peer group, is left out.
     """
     groups: list[Group] = []
     warnings: list[str] = []
@@ -309,8 +311,14 @@ def comparison_groups(documents: Sequence[dict], mapping: str | Path | None = No
         specs, use_metadata = load_compare_mapping(mapping)
         groups, warnings = resolve_groups(specs, documents, str(mapping))
     if use_metadata:
-        taken = {(g.kind, g.city, frozenset(g.members)) for g in groups}
-        groups += [g for g in groups_from_metadata(documents) if (g.kind, g.city, frozenset(g.members)) not in taken]
+        cities = {g.city for g in groups if g.kind == "city_county"}
+        peers = {m for g in groups if g.kind == "peers" for m in g.members}
+        for group in groups_from_metadata(documents):
+            if group.kind == "city_county" and group.city in cities:
+                continue
+            if group.kind == "peers" and peers & set(group.members):
+                continue
+            groups.append(group)
     return groups, warnings
 
 

@@ -52,3 +52,34 @@ def compare_on_gold(
         name: classification_report(zip(gold_labels, [c.category for c in classify(list(inputs))]))
         for name, classify in classifiers.items()
     }
+
+
+def evaluate_heldout(model, gold_paths: Sequence, *, splits: Sequence[str] = ("heldout",)) -> dict[str, dict]:
+    """The model (a ``TrainedModel``) beside the cue-word baseline on the gold
+    measures of ``splits`` whose class the taxonomy knows."""
+    from models.training import cue_word_baseline, read_gold_measures
+
+    gold = [g for g in read_gold_measures(gold_paths, splits=splits) if g.category in model.taxonomy.codes]
+    baseline = cue_word_baseline(model.taxonomy, model.settings)
+    return compare_on_gold(
+        {"model": model.classify, "cue_word_baseline": lambda items: [baseline(i) for i in items]},
+        [g.as_input() for g in gold],
+        [g.category for g in gold],
+    )
+
+
+if __name__ == "__main__":  # python -m models.evaluation [gold.jsonl]: train on tune, score heldout
+    import sys
+    import time
+
+    from models.taxonomy import load_taxonomy
+    from models.training import DEFAULT_GOLD_PATH, build_training_set, train_model
+
+    gold_path = sys.argv[1] if len(sys.argv) > 1 else DEFAULT_GOLD_PATH
+    taxonomy = load_taxonomy()
+    began = time.perf_counter()
+    trained = train_model(taxonomy, build_training_set(taxonomy, [gold_path]))
+    print(f"training with cross-validation: {time.perf_counter() - began:.1f} s "
+          f"(fit {trained.metadata['fit_seconds']} s), cv {trained.metadata['cross_validation']}")
+    for name, report in evaluate_heldout(trained, [gold_path]).items():
+        print(f"{name}: n={report['n']} accuracy={report['accuracy']:.3f} macro_f1={report['macro_f1']:.3f}")

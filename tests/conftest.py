@@ -308,3 +308,27 @@ def policy_html_gbk(built_dir: Path, seed: list[str]) -> Path:
     path = built_dir / "policy_gbk.html"
     path.write_bytes(build_policy_html(seed).encode("gbk"))
     return path
+
+
+# Seed documents analysed once per test session (ingestion, splitting, metadata, spans).
+SEEDS = sorted(p.name for p in CORPUS.glob("*.txt"))
+
+
+@pytest.fixture(scope="session")
+def base_resources():
+    """Everything up to sentences; measure extraction has its own fixtures."""
+    from extractors.documents import load_resources
+
+    return load_resources(measures=False)
+
+
+@pytest.fixture(scope="session")
+def seed_results(base_resources):
+    from extractors.documents import process_source
+    from extractors.reading import read_source
+
+    results = {}
+    for name in SEEDS:
+        source = read_source(CORPUS / name, CORPUS)
+        results[name] = (source, process_source(source, base_resources, with_tokens=True))
+    return results

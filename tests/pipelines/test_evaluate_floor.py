@@ -1,0 +1,35 @@
+"""The seed run scored against the gold standard must not fall below the measured floors."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from pipelines.evaluate import evaluate_outputs
+from pipelines.flow import catalogue_flow
+
+ROOT = Path(__file__).resolve().parents[2]
+FLOORS = yaml.safe_load((ROOT / "tests/gold/floors.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def report(prefect_harness, tmp_path_factory):
+    out = tmp_path_factory.mktemp("seed-run")
+    catalogue_flow([str(ROOT / "corpora")], str(out), show_progress=False, use_cache=False)
+    return evaluate_outputs(ROOT / "tests/gold/seeds.jsonl", out)
+
+
+@pytest.mark.parametrize(
+    "split, metric", [(split, metric) for split, metrics in FLOORS["floors"].items() for metric in metrics]
+)
+def test_evaluate_floor(report, split, metric):
+    floor = FLOORS["floors"][split][metric]["measured"] - FLOORS["margin"]
+    assert report[split][metric] >= floor, f"{split} {metric} {report[split][metric]:.3f} fell below {floor:.3f}"
+
+
+def test_evaluate_lists_what_is_wrong(report):
+    every = report["all"]
+    assert len(every["misses"]) + len(every["false_alarms"]) > 0
+    for row in every["misses"][:5]:
+        text = (ROOT / "corpora" / row["source_path"]).read_text(encoding="utf-8")
+        assert text[row["start"] : row["end"]] == row["text"]
