@@ -122,8 +122,11 @@ class ClauseAnalyser:
         # the alternation is longest-first, but a shorter verb may end on a boundary
         for length in range(len(word), 0, -1):
             candidate = text[i : i + length]
-            if (candidate in self.lexicon.strong_verbs or candidate in self.lexicon.weak_verbs) and (i + length in bounds or i + length == limit):
-                return i + length
+            if candidate in self.lexicon.strong_verbs or candidate in self.lexicon.weak_verbs:
+                # jieba keeps verb–object compounds whole (制定方案, 开展调研): a verb of two
+                # or more characters at a word start counts even inside the word
+                if i + length in bounds or i + length == limit or (length >= 2 and i in bounds):
+                    return i + length
         return None
 
     def verb_phrase_end(self, text: str, i: int, bounds: set[int], limit: int) -> int | None:
@@ -405,7 +408,7 @@ class ClauseAnalyser:
             return []
         clausal = any(v in self.lexicon.pivot_verbs or v in self.lexicon.frame_verbs for v in verbs)
         pos = clause.verb_end
-        while pos < clause.end and text[pos] in "好了" + _QUANTIFIERS:
+        while pos < clause.end and text[pos] in "好了":
             pos += 1
         chain: list[Actor] = []
         for m in inside:
@@ -422,7 +425,7 @@ class ClauseAnalyser:
         j = self.skip_adverbs(text, pos, clause.end)
         end = self.verb_phrase_end(text, j, bounds, clause.end)
         # 组织委员开展学习 (the verb takes its own object), not 加强专门委员会建设 (a noun)
-        if clausal and end is not None and (clause.end - end >= 2 or j > pos):
+        if clausal and end is not None and (clause.end - end >= 2 or j > pos or end - j >= 4):
             return chain
         rest = text[pos : clause.end]
         if any(rest.startswith(w) for w in self.lexicon.chain_joins + self.lexicon.support_before) or rest.startswith("联系"):

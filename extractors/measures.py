@@ -87,7 +87,9 @@ class JiebaTokenizer:
         self.jieba = jieba_tokenizer
 
     def __call__(self, text: str) -> Doc:
-        pieces = list(self.jieba.tokenize(text)) if text else []
+        # HMM off: only word boundaries matter here, and unknown words then fall apart
+        # into single characters, which are boundaries too
+        pieces = list(self.jieba.tokenize(text, HMM=False)) if text else []
         doc = Doc(self.vocab, words=[w for w, _, _ in pieces], spaces=[False] * len(pieces))
         # Doc.text and Token objects are rebuilt on every access; the components
         # read these plain copies instead (same offsets).
@@ -288,6 +290,9 @@ def judge_clause(text: str, clause: Clause, mentions: Sequence[Mention], lexicon
         return "attitude"
     start = _object_start(text, clause)
     obj = text[start : clause.end]
+    if obj.endswith("的"):
+        # 举办……的: the clause only modifies a noun, nothing is asked
+        return "relative_clause"
     if len(obj) < 2:
         # 要及时研究部署，……带头学习贯彻: a compound action with a named actor stands alone
         if clause.strength == "strong" and (clause.verb_end - clause.verb_start >= 4 or clause.own_subject) and not obj:

@@ -26,7 +26,7 @@ import yaml
 
 from extractors.reading import to_simplified
 from models.alignment import MeasureSimilarity
-from models.problems import Problem, compose_file, line_of, mapping_items, raise_on_errors, value_of
+from models.problems import Problem, compose_file, compose_mapping, line_of, mapping_items, raise_on_errors, value_of
 
 DEFAULT_COMPARISON_PATH = Path(__file__).with_name("comparison.yaml")
 CONCRETENESS_FLAGS = ("explicit_body", "quantified_target", "deadline", "initiative")
@@ -66,11 +66,8 @@ class ComparisonSettings:
 def load_comparison_settings(path: str | Path = DEFAULT_COMPARISON_PATH) -> ComparisonSettings:
     """Read and validate ``comparison.yaml``; problems carry file and line."""
     path = str(path)
-    root, problems = compose_file(path)
-    if root is not None and not isinstance(root, yaml.MappingNode):
-        problems.append(Problem(path, line_of(root), "error", "顶层应为映射"))
-    if problems or root is None:
-        raise_on_errors(problems or [Problem(path, None, "error", "文件为空")])
+    root = compose_mapping(path)
+    problems: list[Problem] = []
     values: dict = {}
     for key, key_node, node in mapping_items(root):
         where, value = line_of(key_node), value_of(node)
@@ -203,8 +200,8 @@ def _group_spec(item: yaml.Node, path: str, problems: list[Problem]) -> GroupSpe
             problems.append(Problem(path, where, "error", f"组 “{name}”：peers 不能与 city/counties 同时出现"))
             return None
         peers = _strings(fields_["peers"])
-        if not peers or len(peers) < 2:
-            problems.append(Problem(path, line_of(fields_["peers"]), "error", f"组 “{name}”：peers 至少列两篇文档"))
+        if not peers:  # one file name may stand for the several documents it holds
+            problems.append(Problem(path, line_of(fields_["peers"]), "error", f"组 “{name}”：peers 应列出文档"))
             return None
         return GroupSpec(name, "peers", None, tuple(peers), where)
     city = value_of(fields_["city"]) if "city" in fields_ else None
@@ -523,11 +520,14 @@ def compare_documents(
     rows: Sequence[dict],
     texts: Mapping[str, str],
     groups: Sequence[Group],
-    similarity: MeasureSimilarity,
+    similarity: MeasureSimilarity | None,
     threshold: float,
     settings: ComparisonSettings | None = None,
 ) -> dict:
     """Every group compared: city–county pairs and peer pairs, plus concreteness.
+
+    Measures of documents marked ``duplicate_of`` never enter a pair (such
+    documents are kept out of groups); they are listed, unranked, in concreteness.
 
     ``texts`` maps ``source_path`` to the decoded source text (for text reuse);
     a document whose text is missing gets ``text_reuse: None``.
@@ -536,7 +536,8 @@ def compare_documents(
     docs = {d["doc_id"]: d for d in documents}
     by_doc: dict[str, list[dict]] = {}
     for row in rows:
-        by_doc.setdefault(row["doc_id"], []).append(row)
+        if not row.get("duplicate_of") and not docs.get(row["doc_id"], {}).get("duplicate_of"):
+            by_doc.setdefault(row["doc_id"], []).append(row)
 
     def pieces(doc_id: str) -> list[str] | None:
         doc = docs.get(doc_id)

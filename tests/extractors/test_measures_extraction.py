@@ -1,0 +1,134 @@
+"""Measures from tiny real snippets of the seeds: splitting, bodies, status, filters."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from extractors.measures import build_nlp, extract_measures, load_lexicon
+from extractors.sentences import load_sentence_rules, split_sentences
+from extractors.types import Document, SourceText
+
+
+@pytest.fixture(scope="module")
+def lexicon():
+    return load_lexicon()
+
+
+@pytest.fixture(scope="module")
+def nlp(lexicon):
+    return build_nlp(lexicon)
+
+
+def measures_of(text: str, lexicon, nlp, doc_type: str | None = "opinion"):
+    """The snippet as the body of a one-line-titled document (the first line is a title)."""
+    full = "标题\n" + text
+    source = SourceText("s.txt", "s.txt", "txt", full, "utf-8", hashlib.sha256(full.encode()).hexdigest(), full)
+    document = Document("s.txt#1", "s.txt", 0, len(full), doc_type=doc_type, level="county")
+    sentences = split_sentences(full, 0, len(full), (), (), rules=load_sentence_rules())
+    return extract_measures(source, document, (), sentences, lexicon=lexicon, nlp=nlp)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # 000: a governing subject, three verb–object clauses
+        ("政协党组、常务委员会和主席会议要及时研究部署，提出贯彻意见，带头学习贯彻。", ["研究部署", "提出贯彻意见", "学习贯彻"]),
+        # spec: 、 between verb–object clauses splits, ， too
+        ("健全委员联络机构、完善委员联络制度，加强对委员的履职培训。", ["健全委员联络机构", "完善委员联络制度", "加强对委员的履职培训"]),
+        # 002: one verb with several objects stays one measure
+        ("修订《政协党组会议制度》《政协党组民主生活会制度》。", ["修订《政协党组会议制度》《政协党组民主生活会制度》"]),
+    ],
+)
+def test_measures_one_per_verb_object_clause(text, expected, lexicon, nlp):
+    found = [m.text for m in measures_of(text, lexicon, nlp)]
+    assert len(found) == len(expected)
+    for want, got in zip(expected, found):
+        assert want in got
+
+
+@pytest.mark.parametrize(
+    "text, bodies",
+    [
+        ("政协党组、常务委员会和主席会议要及时研究部署，提出贯彻意见，带头学习贯彻。", {"政协党组", "政协常委会", "政协主席会议"}),
+        ("市政协办公室要及时了解掌握全市政协组织、广大政协委员学习贯彻会议精神的情况。", {"政协机关"}),
+        # 001: the recipient after 给 is not an actor
+        ("党委、政府每年给政协提出*至*个协商题目。", {"党委", "政府"}),
+        # spec: a pivot verb makes its object act too
+        ("市政协党组要组织各专门委员会和委员开展调研。", {"政协党组", "政协专门委员会", "政协委员"}),
+    ],
+)
+def test_measures_explicit_bodies_are_actors(text, bodies, lexicon, nlp):
+    measures = measures_of(text, lexicon, nlp)
+    assert measures
+    for measure in measures:
+        assert {b.canonical for b in measure.bodies if b.explicit} == bodies
+
+
+def test_measures_support_role_from_huitong(lexicon, nlp):
+    measures = measures_of("会同市委宣传部门，联合新闻媒体，制定方案。", lexicon, nlp)
+    plan = [m for m in measures if "制定方案" in m.text]
+    assert plan and {(b.canonical, b.role) for b in plan[0].bodies} >= {("宣传部门", "support"), ("新闻媒体", "support")}
+
+
+@pytest.mark.parametrize(
+    "text, doc_type, status",
+    [
+        ("各县(市、区)政协要结合实际，建立健全委员培训制度。", "opinion", "REQUIRED"),
+        ("积极探索网络建言、网络协商。", "opinion", "ENCOURAGED"),
+        ("建议各县(市、区)政协选择*至*个乡(镇、街道)先行试点。", "report", "RECOMMENDED"),
+        ("*县政协先后制定出台《关于提高提案质量的意见》。", "opinion", "DONE"),
+        ("市政协最近召开了界别工作会，制定了《xx意见》。", "speech", "DONE"),
+        ("计划两年内将全部政协委员培训一次。", "speech", "PLANNED"),
+        ("就市政协而言，将协助市委制定民主监督的具体实施意见。", "speech", "PLANNED"),
+        ("委员们表示，要积极撰写提案。", "news", "PLANNED"),
+        ("建立委员履职档案。", "opinion", "REQUIRED"),
+        ("建立委员履职档案。", "report", "DONE"),
+    ],
+)
+def test_measures_status_from_cues_and_doc_type(text, doc_type, status, lexicon, nlp):
+    measures = measures_of(text, lexicon, nlp, doc_type)
+    assert measures and measures[-1].status == status
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "大会发言的5个单位和书面交流的15个单位，讲的都很好。",
+        "在新形势下加强和改进人民政协工作，是发展社会主义民主政治的重要内容。",
+        "为深入贯彻落实全市政协工作会议精神，结合政协工作实际，提出如下贯彻意见。",
+        "要提高政治站位，增强使命感、责任感、紧迫感。",
+        "全力推动政协工作再上新台阶。",
+        "完善机制。",
+    ],
+)
+def test_measures_non_measures_are_left_out(text, lexicon, nlp):
+    assert measures_of(text, lexicon, nlp) == ()
+
+
+def test_measures_targets_and_initiatives(lexicon, nlp):
+    (measure,) = measures_of("每年对委员至少开展*次集中培训。", lexicon, nlp)
+    kinds = {(t.kind, t.unit, t.value, t.comparator) for t in measure.targets}
+    assert ("frequency", "year", 1.0, None) in kinds and ("count", "次", None, ">=") in kinds
+    assert measure.placeholder
+    (brand,) = measures_of("建设“有事好商量”协商议事室。", lexicon, nlp)
+    assert "有事好商量" in brand.initiatives
+
+
+def test_measures_ids_stable_across_runs(lexicon, nlp):
+    text = "健全委员联络机构、完善委员联络制度。"
+    first = [m.measure_id for m in measures_of(text, lexicon, nlp)]
+    again = [m.measure_id for m in measures_of(text, lexicon, build_nlp(lexicon))]
+    assert first == again and len(set(first)) == len(first)
+
+
+def test_measures_traditional_text_keeps_source_script(lexicon, nlp):
+    """Analysed in simplified characters, sliced from the traditional source."""
+    trad = "標題\n建立委員履職檔案。"
+    simp = "标题\n建立委员履职档案。"
+    source = SourceText("t.txt", "t.txt", "txt", trad, "utf-8", "0", simp, script="traditional")
+    document = Document("t.txt#1", "t.txt", 0, len(trad), doc_type="opinion")
+    sentences = split_sentences(simp, 0, len(simp), (), (), rules=load_sentence_rules())
+    (measure,) = extract_measures(source, document, (), sentences, lexicon=lexicon, nlp=nlp)
+    assert measure.text == "建立委員履職檔案" == trad[measure.start : measure.end]

@@ -1,0 +1,66 @@
+"""The hand-annotated gold file read as a run's documents and catalogue rows.
+
+Real measures with their gold categories, without waiting for a run: each gold
+document becomes a documents row, each gold measure a catalogue row (gold
+``bodies`` list explicit bodies only, so they become explicit body dicts).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+GOLD = ROOT / "tests" / "gold" / "seeds.jsonl"
+CORPUS = ROOT / "corpora"
+
+
+def load_gold() -> list[dict]:
+    with GOLD.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def gold_documents() -> list[dict]:
+    return [
+        {
+            "doc_id": d["doc_id"],
+            "source_path": d["source_path"],
+            "start": d["doc_start"],
+            "end": d["doc_end"],
+            "title": d.get("title"),
+            "level": d.get("level"),
+            "duplicate_of": d.get("duplicate_of"),
+            "chars": d["doc_end"] - d["doc_start"],
+            "masked": [],
+        }
+        for d in load_gold()
+    ]
+
+
+def gold_rows() -> list[dict]:
+    rows = []
+    for d in load_gold():
+        for m in d["measures"]:
+            key = f"{d['source_path']}:{m['start']}:{m['end']}"
+            rows.append(
+                {
+                    "measure_id": hashlib.sha256(key.encode()).hexdigest()[:16],
+                    "doc_id": d["doc_id"],
+                    "source_path": d["source_path"],
+                    "span_start": m["start"],
+                    "span_end": m["end"],
+                    "text": m["text"],
+                    "category": m.get("category"),
+                    "status": m.get("status"),
+                    "bodies": [{"canonical": b, "explicit": True} for b in m.get("bodies") or ()],
+                    "targets": m.get("targets") or [],
+                    "initiatives": [],
+                    "duplicate_of": d.get("duplicate_of"),
+                }
+            )
+    return rows
+
+
+def source_texts() -> dict[str, str]:
+    return {p.name: p.read_text(encoding="utf-8") for p in CORPUS.glob("*.txt")}
