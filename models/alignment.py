@@ -27,7 +27,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from extractors.reading import to_simplified
 from extractors.sentences import build_tokenizer
-from models.problems import Problem, compose_file, line_of, mapping_items, raise_on_errors, value_of
+from models.problems import Problem, compose_mapping, line_of, mapping_items, raise_on_errors, value_of
 
 DEFAULT_ALIGNMENT_PATH = Path(__file__).with_name("alignment.yaml")
 DEFAULT_PAIRS_PATH = Path(__file__).resolve().parents[1] / "tests" / "gold" / "pairs.jsonl"
@@ -72,11 +72,8 @@ _SETTING_KEYS = {"threshold", "combine", "word_weight", "char_ngram_range", "eva
 def load_alignment_settings(path: str | Path = DEFAULT_ALIGNMENT_PATH) -> AlignmentSettings:
     """Read and validate ``alignment.yaml``; all problems are reported with file and line."""
     path = str(path)
-    root, problems = compose_file(path)
-    if root is not None and not isinstance(root, yaml.MappingNode):
-        problems.append(Problem(path, line_of(root), "error", "顶层应为映射"))
-    if problems or root is None:
-        raise_on_errors(problems or [Problem(path, None, "error", "文件为空")])
+    root = compose_mapping(path)
+    problems: list[Problem] = []
     values: dict = {}
     for key, key_node, node in mapping_items(root):
         where = line_of(key_node)

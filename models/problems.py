@@ -68,3 +68,14 @@ def mapping_items(node: yaml.MappingNode) -> list[tuple[str, yaml.Node, yaml.Nod
 def raise_on_errors(problems: list[Problem]) -> None:
     if any(p.severity == "error" for p in problems):
         raise DataFileError([p for p in problems if p.severity == "error"])
+
+
+def compose_mapping(path: str | Path) -> yaml.MappingNode:
+    """A settings file's top-level mapping, or ``DataFileError`` with file and line."""
+    path = str(path)
+    root, problems = compose_file(path)
+    if root is not None and not isinstance(root, yaml.MappingNode):
+        problems.append(Problem(path, line_of(root), "error", "顶层应为映射"))
+    if problems or root is None:
+        raise_on_errors(problems or [Problem(path, None, "error", "文件为空")])
+    return root

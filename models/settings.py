@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from models.problems import Problem, compose_file, line_of, mapping_items, raise_on_errors, value_of
+from models.problems import Problem, compose_mapping, line_of, mapping_items, raise_on_errors, value_of
 
 DEFAULT_SETTINGS_PATH = Path(__file__).with_name("settings.yaml")
 
@@ -39,11 +39,8 @@ class Settings:
 def load_settings(path: str | Path = DEFAULT_SETTINGS_PATH) -> Settings:
     """Read and validate; raise ``DataFileError`` with file and line on errors."""
     path = str(path)
-    root, problems = compose_file(path)
-    if root is not None and not isinstance(root, yaml.MappingNode):
-        problems.append(Problem(path, line_of(root), "error", "顶层应为映射"))
-    if problems or root is None:
-        raise_on_errors(problems or [Problem(path, None, "error", "文件为空")])
+    root = compose_mapping(path)
+    problems: list[Problem] = []
     names = {f.name for f in fields(Settings)}
     values: dict = {}
     for key, key_node, node in mapping_items(root):

@@ -116,6 +116,10 @@ def train(corrections: Optional[Path] = typer.Option(None, help="corrections.yam
     console.print(json.dumps({k: v for k, v in model.metadata.items() if "sha256" not in k}, ensure_ascii=False)[:600])
 
 
+from pipelines.compare import compare_command  # noqa: E402
+
+app.command("compare")(compare_command)
+
 taxonomy_app = typer.Typer(help="The catalogue classes file.")
 app.add_typer(taxonomy_app, name="taxonomy")
 
