@@ -78,12 +78,14 @@ def evaluate(
     show: int = typer.Option(15, help="How many misses and false alarms to list."),
 ) -> None:
     """Score a run against the gold standard: measures, status, bodies, classes, levels."""
-    from pipelines.evaluate import evaluate_outputs, write_report
+    from pipelines.evaluate import SPLITS, evaluate_outputs, write_report
 
-    report = evaluate_outputs(gold, out_dir)
+    report = evaluate_outputs(gold, out_dir, pairs)
     table = Table("split", "docs", "measure P", "R", "F1", "status acc", "bodies F1", "class acc", "class macro-F1", "level acc", "type acc")
     fmt = lambda v: "–" if v is None else f"{v:.3f}"  # noqa: E731
     for split, r in report.items():
+        if split not in SPLITS:
+            continue
         table.add_row(split, str(r["documents"]), *(fmt(r[k]) for k in (
             "measure_precision", "measure_recall", "measure_f1", "status_accuracy", "bodies_f1",
             "category_accuracy", "category_macro_f1", "level_accuracy", "doc_type_accuracy")))
@@ -94,14 +96,9 @@ def evaluate(
         for row in rows[:show]:
             listing.add_row(row["source_path"][:12], f"{row['start']}–{row['end']}", row["text"][:60])
         console.print(listing)
-    if pairs.exists():
-        try:
-            from models.alignment import evaluate_pairs, load_alignment_settings, load_pairs
-
-            scores = evaluate_pairs(load_pairs(pairs), load_alignment_settings().threshold)
-            console.print(f"alignment on {pairs}: P {scores['precision']:.3f} R {scores['recall']:.3f} F1 {scores['f1']:.3f}")
-        except ImportError:
-            pass
+    if "alignment" in report:
+        a = report["alignment"]
+        console.print(f"alignment on {pairs} (threshold {a['threshold']}): P {a['precision']:.3f} R {a['recall']:.3f} F1 {a['f1']:.3f} ({a['n']} pairs)")
     console.print(f"report written to {write_report(report, out_dir)}")
 
 

@@ -91,7 +91,10 @@ def run_comparison(out_dir: Path, corpus_dirs: list[Path], mapping: Path | None 
     groups, group_warnings = comparison_groups(documents, mapping)
     warnings += group_warnings
     similarity = build_similarity([r["text"] for r in rows], alignment) if rows else None
-    aligned = align_measures(rows, alignment.threshold, similarity=similarity, settings=alignment) if rows else []
+    if rows and all(r.get("cluster_id") for r in rows):
+        aligned = rows  # aligned by the run that wrote the catalogue: keep its clusters
+    else:
+        aligned = align_measures(rows, alignment.threshold, similarity=similarity, settings=alignment) if rows else []
     if similarity is None:
         groups = []
         warnings.append("目录中没有举措，无从对比")

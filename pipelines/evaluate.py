@@ -28,8 +28,12 @@ def catalogue_spans(rows: list[dict]) -> list[Span]:
     ]
 
 
-def evaluate_outputs(gold_path: Path, out_dir: Path) -> dict:
-    """Scores by split; the misses, false alarms and confusions behind them."""
+def evaluate_outputs(gold_path: Path, out_dir: Path, pairs_path: Path | None = None) -> dict:
+    """Scores by split; the misses, false alarms and confusions behind them.
+
+    With ``pairs_path``, also the alignment's precision and recall on the gold
+    measure pairs, its TF-IDF fitted on the run's measure texts as in a real run.
+    """
     gold = load_gold(gold_path)
     rows = read_jsonl(out_dir / "catalogue.jsonl")
     documents = [SimpleNamespace(**d) for d in read_jsonl(out_dir / "documents.jsonl")]
@@ -59,6 +63,10 @@ def evaluate_outputs(gold_path: Path, out_dir: Path) -> dict:
             "category_pairs": [(g.category, p.category) for g, p in scores.pairs if g.category],
             "document_errors": [list(e) for e in doc_scores.errors],
         }
+    if pairs_path is not None and Path(pairs_path).exists():
+        from models.alignment import evaluate_pairs, load_pairs
+
+        report["alignment"] = evaluate_pairs(load_pairs(pairs_path), corpus=[r["text"] for r in rows] or None)
     return report
 
 

@@ -116,6 +116,27 @@ def classify_catalogue(rows: list[dict], corrections: str | None) -> tuple[list[
     return correct_rows(classify_rows(rows, model), corrections_path, model.taxonomy.codes)
 
 
+@task(name="align measures")
+def align_catalogue(measures: list[dict]) -> list[dict]:
+    """``cluster_id`` and best counterpart for every measure: the same requirement across documents."""
+    from models.alignment import align_measures
+
+    return align_measures(measures) if measures else measures
+
+
+@task(name="compare documents")
+def compare_outputs(out_dir: str, corpus_dirs: list[str]) -> dict:
+    """City vs county and peer comparison of the run just written; a failure here keeps the catalogue."""
+    from pipelines.compare import default_mapping, run_comparison
+
+    roots = [Path(p) for p in corpus_dirs]
+    try:
+        return run_comparison(Path(out_dir), roots, default_mapping(roots))
+    except Exception as exc:  # noqa: BLE001 - reported in errors.jsonl, the catalogue stands
+        outputs.append_jsonl(Path(out_dir) / "errors.jsonl", [error_row(out_dir, f"comparison failed: {exc!r}", "compare")])
+        return {"error": repr(exc), "traceback": traceback.format_exc()}
+
+
 def write_run_outputs(out_dir: Path, batch: Batch, measures: list[dict]) -> dict:
     """All files of a run; returns the counts for the summary."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -182,7 +203,10 @@ def catalogue_flow(
         corrections = str(found[0]) if found else None
     measures, unmatched = classify_catalogue(catalogue_rows(merged), corrections)
     merged.errors += [error_row(corrections, f"correction for measure {m} matches no measure in this run", "corrections") for m in unmatched]
+    measures = align_catalogue(measures)
     summary = write_outputs(out_dir, merged, measures)
+    corpus_dirs = [p for p in paths if Path(p).is_dir()] or [str(Path(p).parent) for p in paths if Path(p).exists()]
+    summary["comparison"] = compare_outputs(out_dir, corpus_dirs)
     summary["out_dir"] = str(out_dir)
     return summary
 

@@ -85,6 +85,8 @@ def measure_rows(result: DocumentResult, source: SourceText) -> Iterable[dict]:
             "category_scores": {},
             "confidence": None,
             "cluster_id": None,
+            "best_match_id": None,
+            "best_match_similarity": None,
             "title": doc.title,
             "doc_type": doc.doc_type,
             "level": doc.level,
@@ -102,6 +104,12 @@ def write_jsonl(path: Path, rows: Iterable[dict]) -> int:
             handle.write(json.dumps(row, ensure_ascii=False) + "\n")
             count += 1
     return count
+
+
+def append_jsonl(path: Path, rows: Iterable[dict]) -> None:
+    with path.open("a", encoding="utf-8") as handle:
+        for row in rows:
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
 def read_jsonl(path: Path) -> list[dict]:

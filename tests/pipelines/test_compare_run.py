@@ -10,7 +10,6 @@ import pytest
 from openpyxl import load_workbook
 
 from pipelines.compare import MAX_COLUMN_WIDTH, default_mapping, run_comparison
-from pipelines.flow import catalogue_flow
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpora"
 NANTONG, JINGJIANG = "001_c928dd9025f7e819.txt#1", "000_c4eeb4407c4e4302.txt#1"
@@ -18,9 +17,8 @@ CHONGQING = tuple(f"004_d26b86c6ea9d91ed.txt#{i}" for i in range(1, 5))
 
 
 @pytest.fixture(scope="module")
-def compared(prefect_harness, tmp_path_factory):
-    out = tmp_path_factory.mktemp("run")
-    catalogue_flow([str(CORPUS)], str(out), show_progress=False, use_cache=False)
+def compared(seed_run):
+    out, _ = seed_run
     summary = run_comparison(out, [CORPUS], default_mapping([CORPUS]))
     records = [json.loads(line) for line in (out / "comparison.jsonl").read_text(encoding="utf-8").splitlines()]
     catalogue = [json.loads(line) for line in (out / "catalogue.jsonl").read_text(encoding="utf-8").splitlines()]
@@ -105,3 +103,17 @@ def test_compare_run_workbook_is_ready_to_filter(compared):
     assert pairs.column_dimensions[text_column].width == MAX_COLUMN_WIDTH
     id_column = next(cell.column_letter for cell in pairs[1] if cell.value == "measure_a")
     assert pairs.column_dimensions[id_column].width == 16 + 2
+
+
+def test_the_main_flow_compares_and_clusters(seed_run, compared):
+    out, flow_summary = seed_run
+    _, summary, records, catalogue = compared
+    # the flow's own comparison step wrote the same comparison the command does
+    assert flow_summary["comparison"]["groups"] == summary["groups"] > 0
+    assert all(row["cluster_id"] for row in catalogue)
+    linked = [row for row in catalogue if row["best_match_id"]]
+    ids = {row["measure_id"] for row in catalogue}
+    assert linked and all(row["best_match_id"] in ids for row in linked)
+    clusters = {r["cluster_id"]: r["size"] for r in records if r["kind"] == "cluster"}
+    sizes = Counter(row["cluster_id"] for row in catalogue)
+    assert clusters and all(sizes[cid] == size for cid, size in clusters.items())

@@ -6,17 +6,15 @@ import pytest
 import yaml
 
 from pipelines.evaluate import evaluate_outputs
-from pipelines.flow import catalogue_flow
 
 ROOT = Path(__file__).resolve().parents[2]
 FLOORS = yaml.safe_load((ROOT / "tests/gold/floors.yaml").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
-def report(prefect_harness, tmp_path_factory):
-    out = tmp_path_factory.mktemp("seed-run")
-    catalogue_flow([str(ROOT / "corpora")], str(out), show_progress=False, use_cache=False)
-    return evaluate_outputs(ROOT / "tests/gold/seeds.jsonl", out)
+def report(seed_run):
+    out, _ = seed_run
+    return evaluate_outputs(ROOT / "tests/gold/seeds.jsonl", out, ROOT / "tests/gold/pairs.jsonl")
 
 
 @pytest.mark.parametrize(
