@@ -213,13 +213,26 @@ class ClauseAnalyser:
         tail = text[items[-1][0] : e]
         if "等" in tail and len(tail) - tail.rfind("等") <= 8:
             return [(s, e)]
+        starts = [b - a >= 4 and self.verb_initial(text, a, b, bounds) for a, b in items[1:]]
+        if self._shared_head(text, items, starts):
+            return [(s, e)]
         out = [list(items[0])]
-        for a, b in items[1:]:
-            if b - a >= 4 and self.verb_initial(text, a, b, bounds):
+        for (a, b), starts_clause in zip(items[1:], starts):
+            if starts_clause:
                 out.append([a, b])
             else:
                 out[-1][1] = b
         return [tuple(x) for x in out]
+
+    def _shared_head(self, text, items, starts) -> bool:
+        """``健全深度协商互动、意见充分表达、广泛凝聚共识机制``: a verbless item before a
+        verb-initial last one ending in a mechanism noun means the items modify that
+        noun, and the verb of the first item governs the whole."""
+        if len(starts) < 2 or not starts[-1] or all(starts[:-1]):
+            return False
+        last = text[items[-1][0] : items[-1][1]]
+        return self.lexicon.object_heads.search(last) is not None
+
 
     def _split_bing(self, text, s, e, bounds) -> list[tuple[int, int]]:
         """``建立X并落实Y``: 并 before a new verb–object starts a clause."""

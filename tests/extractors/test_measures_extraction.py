@@ -39,6 +39,8 @@ def measures_of(text: str, lexicon, nlp, doc_type: str | None = "opinion"):
         ("健全委员联络机构、完善委员联络制度，加强对委员的履职培训。", ["健全委员联络机构", "完善委员联络制度", "加强对委员的履职培训"]),
         # 002: one verb with several objects stays one measure
         ("修订《政协党组会议制度》《政协党组民主生活会制度》。", ["修订《政协党组会议制度》《政协党组民主生活会制度》"]),
+        # items that modify one mechanism noun are not clauses of their own
+        ("要健全深度协商互动、意见充分表达、广泛凝聚共识机制。", ["健全深度协商互动、意见充分表达、广泛凝聚共识机制"]),
     ],
 )
 def test_measures_one_per_verb_object_clause(text, expected, lexicon, nlp):
@@ -101,6 +103,11 @@ def test_measures_status_from_cues_and_doc_type(text, doc_type, status, lexicon,
         "要提高政治站位，增强使命感、责任感、紧迫感。",
         "全力推动政协工作再上新台阶。",
         "完善机制。",
+        # states and outcomes, not actions
+        "各专委会职能更加明确、运行更加顺畅。",
+        "努力使提出的意见建议郑重而不敷衍。",
+        "有效履职的关键在于提高质量。",
+        "会议交流时间虽然很短。",
     ],
 )
 def test_measures_non_measures_are_left_out(text, lexicon, nlp):
