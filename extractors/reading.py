@@ -6,12 +6,13 @@ import codecs
 import hashlib
 from functools import lru_cache
 from pathlib import Path
+from typing import Iterator
 
 from extractors.errors import SourceError
 from extractors.types import Extraction, SourceText
 
 TEXT_SUFFIXES = {".txt": "txt", ".md": "md", ".text": "txt"}
-FORMATS = {**TEXT_SUFFIXES, ".docx": "docx", ".pdf": "pdf", ".html": "html", ".htm": "html"}
+FORMATS = {**TEXT_SUFFIXES, ".docx": "docx", ".pdf": "pdf", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
 # Encodings detectors report for Chinese text all decode as GB18030, their superset.
@@ -104,14 +105,38 @@ def to_simplified(text: str) -> tuple[str, str]:
     return (out if changed else text), script
 
 
-def read_source(path: Path, root: Path | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceText:
-    """Read one file. Raises ``SourceError`` naming the file and the reason."""
+def read_sources(path: Path, root: Path | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[SourceText | SourceError]:
+    """Every source in one file: the file itself, or each record of a JSON Lines collection.
+
+    Errors come in the stream as ``SourceError`` values, so a bad record does not
+    lose the good ones; a file that cannot be read at all yields one error.
+    """
     path = Path(path)
+    if FORMATS.get(path.suffix.lower()) != "jsonl":
+        try:
+            yield read_source(path, root, max_bytes=max_bytes)
+        except SourceError as exc:
+            yield exc
+        return
+    from extractors.records import load_record_fields, record_sha256, record_texts
+
+    try:
+        shown, source_path, raw = _read_bytes(path, root, max_bytes)
+        text, encoding = decode_text(raw, shown)
+    except SourceError as exc:
+        yield exc
+        return
+    for item in record_texts(text, shown, load_record_fields()):
+        if isinstance(item, SourceError):
+            yield item
+            continue
+        number, record = item
+        yield _source(f"{shown}:{number}", f"{source_path}/{number}", "jsonl", Extraction(record), encoding, record_sha256(record))
+
+
+def _read_bytes(path: Path, root: Path | None, max_bytes: int) -> tuple[str, str, bytes]:
     shown = str(path)
     source_path = path.relative_to(root).as_posix() if root and path.is_relative_to(root) else path.name
-    fmt = FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        raise SourceError(shown, f"unsupported file type {path.suffix or '(none)'}; supported: {', '.join(sorted(FORMATS))}")
     try:
         size = path.stat().st_size
         if size > max_bytes:
@@ -123,6 +148,18 @@ def read_source(path: Path, root: Path | None = None, *, max_bytes: int = DEFAUL
         raise SourceError(shown, "permission denied") from exc
     except IsADirectoryError as exc:
         raise SourceError(shown, "is a directory") from exc
+    return shown, source_path, raw
+
+
+def read_source(path: Path, root: Path | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceText:
+    """Read one file. Raises ``SourceError`` naming the file and the reason."""
+    path = Path(path)
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None or fmt == "jsonl":
+        supported = ", ".join(sorted(f for f in FORMATS if FORMATS[f] != "jsonl"))
+        reason = "a JSON Lines collection holds several sources: read it with read_sources" if fmt else f"unsupported file type {path.suffix or '(none)'}; supported: {supported}"
+        raise SourceError(str(path), reason)
+    shown, source_path, raw = _read_bytes(path, root, max_bytes)
     digest = hashlib.sha256(raw).hexdigest()
     encoding: str | None = None
     if fmt in ("txt", "md"):
@@ -140,6 +177,10 @@ def read_source(path: Path, root: Path | None = None, *, max_bytes: int = DEFAUL
         from extractors.html_text import extract_html_text
 
         extraction = extract_html_text(raw, shown)
+    return _source(shown, source_path, fmt, extraction, encoding, digest)
+
+
+def _source(shown: str, source_path: str, fmt: str, extraction: Extraction, encoding: str | None, digest: str) -> SourceText:
     if not extraction.text.strip():
         raise SourceError(shown, "no text found in the file")
     analysis, script = to_simplified(extraction.text)

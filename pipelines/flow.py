@@ -15,7 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from extractors.documents import Resources, load_resources, mark_cross_file_duplicates, process_source
 from extractors.errors import SourceError
 from extractors.knowledge import DATA_DIR
-from extractors.reading import DEFAULT_MAX_BYTES, list_sources, read_source
+from extractors.reading import DEFAULT_MAX_BYTES, list_sources, read_sources
 from extractors.types import DocumentResult, SourceText
 from pipelines import outputs
 
@@ -54,15 +54,7 @@ def analyse_files(files: list[tuple[Path, Path]], *, max_bytes: int, cache_dir: 
     """Read and analyse files; one bad file becomes an error row, never a crash."""
     batch = Batch()
     resources = None
-    for path, root in files:
-        try:
-            source = read_source(path, root, max_bytes=max_bytes)
-        except SourceError as exc:
-            batch.errors.append(error_row(exc.path, exc.reason, "read"))
-            continue
-        except Exception as exc:  # an unforeseen reader failure must not lose the other files
-            batch.errors.append(error_row(str(path), f"unexpected {type(exc).__name__}: {exc}", "read"))
-            continue
+    for source in _sources(files, max_bytes, batch):
         cache_file = cache_dir / f"{source.sha256}-{fingerprint}.pkl" if cache_dir else None
         try:
             if cache_file and cache_file.exists():
@@ -80,6 +72,19 @@ def analyse_files(files: list[tuple[Path, Path]], *, max_bytes: int, cache_dir: 
         batch.sources.append(source)
         batch.results.extend(results)
     return batch
+
+
+def _sources(files: list[tuple[Path, Path]], max_bytes: int, batch: Batch):
+    """Every readable source of the files; what cannot be read becomes an error row of ``batch``."""
+    for path, root in files:
+        try:
+            for item in read_sources(path, root, max_bytes=max_bytes):
+                if isinstance(item, SourceError):
+                    batch.errors.append(error_row(item.path, item.reason, "read"))
+                else:
+                    yield item
+        except Exception as exc:  # an unforeseen reader failure must not lose the other files
+            batch.errors.append(error_row(str(path), f"unexpected {type(exc).__name__}: {exc}", "read"))
 
 
 def _rekey(result: DocumentResult, source: SourceText) -> DocumentResult:

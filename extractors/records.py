@@ -1,0 +1,72 @@
+"""JSON Lines collections: one record a document, each read as a source of its own.
+
+A record's text is its content field (with its title line in front when the content
+does not open with it); ``source_path`` is ``<file>/<line number>``, and the text is
+written beside the catalogue like a PDF's, so every offset can be checked.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterator
+
+from extractors.errors import SourceError
+from extractors.knowledge import DataError, data_path, load_yaml, require
+
+
+@dataclass(frozen=True)
+class RecordFields:
+    text_fields: tuple[str, ...]
+    title_fields: tuple[str, ...]
+    prepend_title: bool
+
+
+@lru_cache(maxsize=4)
+def load_record_fields(path: Path | None = None) -> RecordFields:
+    path = path or data_path("records.yaml")
+    data = load_yaml(path)
+    texts = require(data, "text_fields", list, path)
+    titles = require(data, "title_fields", list, path)
+    if not texts or not all(isinstance(f, str) and f for f in texts + titles):
+        raise DataError(path, data.line, "text_fields and title_fields must be lists of field names")
+    return RecordFields(tuple(texts), tuple(titles), bool(data.get("prepend_title", True)))
+
+
+def _first(record: dict, fields: tuple[str, ...]) -> str | None:
+    for field in fields:
+        value = record.get(field)
+        if isinstance(value, str) and value.strip():
+            return value
+    return None
+
+
+def record_texts(raw: str, shown: str, fields: RecordFields) -> Iterator[tuple[int, str] | SourceError]:
+    """(line number, text) of every record; a bad record is a ``SourceError`` in the stream, not the end of it."""
+    for number, line in enumerate(raw.splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"{shown}:{number}"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield SourceError(where, f"not valid JSON ({exc.msg} at column {exc.colno})")
+            continue
+        if not isinstance(record, dict):
+            yield SourceError(where, "a record must be a JSON object")
+            continue
+        text = _first(record, fields.text_fields)
+        if text is None:
+            yield SourceError(where, f"no text in any of the fields {', '.join(fields.text_fields)}")
+            continue
+        title = _first(record, fields.title_fields)
+        if fields.prepend_title and title and not text.lstrip().startswith(title.strip()):
+            text = f"{title.strip()}\n{text}"
+        yield number, text
+
+
+def record_sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
