@@ -9,6 +9,8 @@ STAMP := $(VENV)/.installed-stamp
 install: $(STAMP)
 
 $(STAMP): pyproject.toml
+	# charts need a font with Chinese glyphs; Debian's Noto CJK when none is there
+	fc-list :lang=zh 2>/dev/null | grep -q . || (apt-get update -qq && apt-get install -y -qq --no-install-recommends fontconfig fonts-noto-cjk)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --disable-pip-version-check uv
 	$(BIN)/uv pip install --python $(BIN)/python -q -e '.[dev]'
@@ -24,4 +26,4 @@ benchmark: $(STAMP)
 	$(BIN)/python benchmarks/run.py --write
 
 clean:
-	rm -rf outputs/*.jsonl outputs/*.parquet outputs/*.xlsx outputs/*.docx outputs/*.html outputs/texts outputs/.cache .prefect
+	rm -rf outputs/*.jsonl outputs/*.parquet outputs/*.xlsx outputs/*.docx outputs/*.html outputs/report.md outputs/charts outputs/texts outputs/.cache .prefect

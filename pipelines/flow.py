@@ -142,6 +142,18 @@ def compare_outputs(out_dir: str, corpus_dirs: list[str]) -> dict:
         return {"error": repr(exc), "traceback": traceback.format_exc()}
 
 
+@task(name="write reports")
+def report_outputs(out_dir: str, corpus_dirs: list[str]) -> dict:
+    """Workbook, Word, HTML and Markdown reports; a failure here keeps the catalogue."""
+    from pipelines.report import write_reports
+
+    try:
+        return write_reports(out_dir, corpus_dirs)
+    except Exception as exc:  # noqa: BLE001 - reported in errors.jsonl, the catalogue stands
+        outputs.append_jsonl(Path(out_dir) / "errors.jsonl", [error_row(out_dir, f"reports failed: {exc}", "report")])
+        return {"error": str(exc)}
+
+
 def write_run_outputs(out_dir: Path, batch: Batch, measures: list[dict]) -> dict:
     """All files of a run; returns the counts for the summary."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -212,6 +224,7 @@ def catalogue_flow(
     summary = write_outputs(out_dir, merged, measures)
     corpus_dirs = [p for p in paths if Path(p).is_dir()] or [str(Path(p).parent) for p in paths if Path(p).exists()]
     summary["comparison"] = compare_outputs(out_dir, corpus_dirs)
+    summary["reports"] = report_outputs(out_dir, corpus_dirs)
     summary["out_dir"] = str(out_dir)
     return summary
 

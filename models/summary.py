@@ -1,0 +1,517 @@
+"""Figures of the summary report, computed from the rows a run wrote.
+
+汇总报告里的每个数字都由这里的函数从目录行（catalogue.jsonl）、文档行（documents.jsonl）、
+对比记录（comparison.jsonl）和错误行（errors.jsonl）算出，报告模板只负责措辞和排版。
+标为重复（``duplicate_of``）的文档和分析人员否决（``rejected``）的举措留在目录里，但不计入
+各项统计。
+
+Pure functions on lists of dict rows: no file I/O, no wording beyond the labels passed in.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Iterable, Mapping, Sequence
+
+from models.comparison import ComparisonSettings, concreteness, measure_flags
+
+UNKNOWN = "unknown"  # key for a missing doc_type / level / status / class
+
+__all__ = [
+    "SummarySettings",
+    "UNKNOWN",
+    "counted_documents",
+    "counted_rows",
+    "key_counts",
+    "documents_overview",
+    "class_table",
+    "status_table",
+    "rank_examples",
+    "bodies_by_class",
+    "comparison_result",
+    "comparison_is_current",
+    "city_county_summaries",
+    "peer_summaries",
+    "document_ranking",
+    "data_notes",
+    "build_summary",
+    "format_bodies",
+    "format_targets",
+    "measure_context",
+]
+
+
+@dataclass(frozen=True)
+class SummarySettings:
+    examples_per_class: int = 3
+    examples_per_relation: int = 5
+    top_bodies: int = 8
+    min_example_chars: int = 8  # shorter clauses (``学习贯彻``) quote badly; they come after longer ones of the same score
+
+
+# ---------------------------------------------------------------- what counts
+
+
+def _duplicate_ids(documents: Iterable[Mapping]) -> set[str]:
+    return {d["doc_id"] for d in documents if d.get("duplicate_of")}
+
+
+def counted_documents(documents: Sequence[Mapping]) -> list[Mapping]:
+    """Documents that enter counts: not marked ``duplicate_of``."""
+    return [d for d in documents if not d.get("duplicate_of")]
+
+
+def counted_rows(rows: Sequence[Mapping], documents: Sequence[Mapping] = ()) -> list[Mapping]:
+    """Measures that enter counts: not of a duplicate document, not rejected by an analyst."""
+    duplicates = _duplicate_ids(documents)
+    return [r for r in rows if not r.get("duplicate_of") and r.get("doc_id") not in duplicates and not r.get("rejected")]
+
+
+def key_counts(values: Iterable[str | None], order: Sequence[str] = ()) -> list[dict]:
+    """``[{key, count, share}]``: keys of ``order`` first (those present), then the rest sorted;
+    a missing value counts under ``UNKNOWN``."""
+    counts = Counter(v or UNKNOWN for v in values)
+    total = sum(counts.values())
+    keys = [k for k in order if k in counts] + sorted(k for k in counts if k not in order)
+    return [{"key": k, "count": counts[k], "share": round(counts[k] / total, 4) if total else 0.0} for k in keys]
+
+
+# ---------------------------------------------------------------- documents
+
+
+def documents_overview(documents: Sequence[Mapping], type_order: Sequence[str] = (), level_order: Sequence[str] = ()) -> dict:
+    """Documents by type, by level and by both; duplicates are left out of the tables."""
+    counted = counted_documents(documents)
+    by_type = key_counts((d.get("doc_type") for d in counted), type_order)
+    by_level = key_counts((d.get("level") for d in counted), level_order)
+    levels = [c["key"] for c in by_level]
+    table = []
+    for line in by_type:
+        of_type = [d for d in counted if (d.get("doc_type") or UNKNOWN) == line["key"]]
+        table.append(
+            {"key": line["key"], "counts": {lv: sum((d.get("level") or UNKNOWN) == lv for d in of_type) for lv in levels}, "total": len(of_type)}
+        )
+    return {
+        "documents": len(documents),
+        "counted": len(counted),
+        "duplicates": len(documents) - len(counted),
+        "files": len({d.get("source_path") for d in documents}),
+        "split_files": sum(1 for n in Counter(d.get("source_path") for d in documents).values() if n > 1),
+        "by_type": by_type,
+        "by_level": by_level,
+        "levels": levels,
+        "type_level": table,
+    }
+
+
+# ---------------------------------------------------------------- classes
+
+
+def class_table(rows: Sequence[Mapping], codes: Sequence[str], statuses: Sequence[str] = ()) -> list[dict]:
+    """One line per class (taxonomy order, then classes the taxonomy no longer has):
+    measures, share, documents and measures by status."""
+    total = len(rows)
+    present = Counter(r.get("category") or UNKNOWN for r in rows)
+    ordered = list(codes) + sorted(k for k in present if k not in codes)
+    status_keys = list(statuses) + sorted({r.get("status") or UNKNOWN for r in rows} - set(statuses))
+    table = []
+    for code in ordered:
+        of_class = [r for r in rows if (r.get("category") or UNKNOWN) == code]
+        table.append(
+            {
+                "code": code,
+                "measures": len(of_class),
+                "share": round(len(of_class) / total, 4) if total else 0.0,
+                "documents": len({r.get("doc_id") for r in of_class}),
+                "by_status": {s: sum((r.get("status") or UNKNOWN) == s for r in of_class) for s in status_keys},
+            }
+        )
+    return table
+
+
+def status_table(rows: Sequence[Mapping], statuses: Sequence[str] = ()) -> list[dict]:
+    return key_counts((r.get("status") for r in rows), statuses)
+
+
+def _example(row: Mapping, flags: Mapping) -> dict:
+    return {
+        "measure_id": row.get("measure_id"),
+        "text": row.get("text"),
+        "doc_id": row.get("doc_id"),
+        "title": row.get("title") or row.get("doc_id"),
+        "source_path": row.get("source_path"),
+        "span_start": row.get("span_start"),
+        "span_end": row.get("span_end"),
+        "status": row.get("status"),
+        "category": row.get("category") or UNKNOWN,
+        "bodies": list(dict.fromkeys(b.get("canonical") for b in row.get("bodies") or () if b.get("canonical"))),
+        "targets": [t.get("text") for t in row.get("targets") or () if t.get("text")],
+        "initiatives": list(row.get("initiatives") or ()),
+        "score": flags["score"],
+        "flags": {k: v for k, v in flags.items() if k != "score"},
+    }
+
+
+def _measure_scores(rows: Sequence[Mapping], settings: ComparisonSettings) -> dict[str, dict]:
+    weights = settings.concreteness
+    total = sum(weights.values()) or 1.0
+    scored = {}
+    for row in rows:
+        flags = measure_flags(row, settings)
+        scored[row["measure_id"]] = {**flags, "score": round(sum(weights[f] for f, on in flags.items() if on) / total, 4)}
+    return scored
+
+
+def rank_examples(rows: Sequence[Mapping], n: int, settings: ComparisonSettings | None = None, min_chars: int = 8) -> list[dict]:
+    """The ``n`` most concrete measures: highest concreteness score first; measures with
+    placeholder text (``*次``) or flagged for review after those that have neither; then
+    clauses of at least ``min_chars`` characters, classifier confidence, document and position."""
+    settings = settings or ComparisonSettings()
+    scores = _measure_scores(rows, settings)
+    ordered = sorted(
+        rows,
+        key=lambda r: (
+            bool(r.get("placeholder")) or bool(r.get("needs_review")),
+            -scores[r["measure_id"]]["score"],
+            len(r.get("text") or "") < min_chars,
+            -(r.get("confidence") or 0.0),
+            str(r.get("doc_id")),
+            r.get("span_start") or 0,
+        ),
+    )
+    return [_example(r, scores[r["measure_id"]]) for r in ordered[:n]]
+
+
+# ---------------------------------------------------------------- bodies
+
+
+def bodies_by_class(rows: Sequence[Mapping], codes: Sequence[str], top: int = 8) -> dict:
+    """Measures per class naming each responsible body (canonical names; a measure counts
+    once per body, so a line's cells can add up to more than its measures). The ``top``
+    bodies by measures get a column; the others are summed under ``other``; ``none``
+    counts measures without any body."""
+    totals = Counter(name for r in rows for name in {b.get("canonical") for b in r.get("bodies") or () if b.get("canonical")})
+    bodies = [name for name, _ in sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))[:top]]
+    present = {r.get("category") or UNKNOWN for r in rows}
+    ordered = [c for c in codes if c in present] + sorted(present - set(codes))
+    lines = []
+    for code in ordered:
+        of_class = [r for r in rows if (r.get("category") or UNKNOWN) == code]
+        named = [{b.get("canonical") for b in r.get("bodies") or () if b.get("canonical")} for r in of_class]
+        lines.append(
+            {
+                "code": code,
+                "measures": len(of_class),
+                "counts": {name: sum(name in n for n in named) for name in bodies},
+                "other": sum(1 for n in named if n - set(bodies)),
+                "none": sum(1 for n in named if not n),
+                "explicit": sum(1 for r in of_class if any(b.get("explicit") for b in r.get("bodies") or ())),
+            }
+        )
+    return {
+        "bodies": bodies,
+        "totals": {name: totals[name] for name in bodies},
+        "other_bodies": sorted(set(totals) - set(bodies)),
+        "lines": lines,
+    }
+
+
+# ---------------------------------------------------------------- comparison
+
+
+def comparison_result(records: Sequence[Mapping]) -> dict | None:
+    """The result ``models.comparison.compare_documents`` returned, rebuilt from the
+    records of ``comparison.jsonl``; None when there are none."""
+    if not records:
+        return None
+    by_kind: dict[str, list[dict]] = {}
+    for record in records:
+        by_kind.setdefault(record.get("kind"), []).append({k: v for k, v in record.items() if k != "kind"})
+    summary = (by_kind.get("summary") or [{}])[0]
+    return {
+        "threshold": summary.get("threshold"),
+        "summary": summary,
+        "groups": [
+            {"name": g.get("name"), "kind": g.get("group_kind"), "origin": g.get("origin"), "city_doc_id": g.get("city_doc_id"), "members": list(g.get("members") or ())}
+            for g in by_kind.get("group", [])
+        ],
+        "pairs": by_kind.get("city_county", []),
+        "peer_pairs": by_kind.get("peers", []),
+        "clusters": by_kind.get("cluster", []),
+        "concreteness": {"documents": by_kind.get("document_concreteness", []), "measures": by_kind.get("measure_concreteness", [])},
+    }
+
+
+def comparison_is_current(result: Mapping | None, rows: Sequence[Mapping]) -> bool:
+    """Whether the comparison was made on these very measures (same measure ids)."""
+    if not result:
+        return False
+    compared = {m.get("measure_id") for m in result["concreteness"]["measures"]}
+    return compared == {r.get("measure_id") for r in rows}
+
+
+def _doc_brief(doc_id: str | None, docs: Mapping[str, Mapping]) -> dict:
+    doc = docs.get(doc_id or "", {})
+    return {"doc_id": doc_id, "title": doc.get("title") or doc_id, "region": doc.get("region"), "level": doc.get("level"), "doc_type": doc.get("doc_type")}
+
+
+def city_county_summaries(
+    result: Mapping | None,
+    rows: Sequence[Mapping],
+    documents: Sequence[Mapping],
+    n_examples: int = 5,
+    settings: ComparisonSettings | None = None,
+    codes: Sequence[str] = (),
+    min_chars: int = 8,
+) -> list[dict]:
+    """Per city–county pair: counts, shares, the by-class table (in ``codes`` order) and
+    examples of what the county took up (most similar first), left out and added (most
+    concrete first)."""
+    if not result:
+        return []
+    order = {code: i for i, code in enumerate(codes)}
+    settings = settings or ComparisonSettings()
+    by_id = {r["measure_id"]: r for r in rows}
+    docs = {d["doc_id"]: d for d in documents}
+    scores = _measure_scores(rows, settings)
+    summaries = []
+    for pair in result["pairs"]:
+        taken = sorted(pair.get("taken_up") or (), key=lambda t: -(t.get("similarity") or 0.0))
+        taken_examples = [
+            {
+                "city": _example(by_id[t["city_measure_id"]], scores[t["city_measure_id"]]),
+                "county": _example(by_id[t["county_measure_id"]], scores[t["county_measure_id"]]),
+                "similarity": t.get("similarity"),
+            }
+            for t in taken
+            if t.get("city_measure_id") in by_id and t.get("county_measure_id") in by_id
+        ][:n_examples]
+        left = [by_id[t["city_measure_id"]] for t in pair.get("left_out") or () if t.get("city_measure_id") in by_id]
+        added = [by_id[t["county_measure_id"]] for t in pair.get("added") or () if t.get("county_measure_id") in by_id]
+        city_n = pair.get("city_measures") or 0
+        county_n = pair.get("county_measures") or 0
+        summaries.append(
+            {
+                "group": pair.get("group"),
+                "city": _doc_brief(pair.get("city_doc_id"), docs),
+                "county": _doc_brief(pair.get("county_doc_id"), docs),
+                "city_measures": city_n,
+                "county_measures": county_n,
+                "taken_up": len(pair.get("taken_up") or ()),
+                "left_out": len(pair.get("left_out") or ()),
+                "added": len(pair.get("added") or ()),
+                "taken_up_share": round(len(pair.get("taken_up") or ()) / city_n, 4) if city_n else 0.0,
+                "added_share": round(len(pair.get("added") or ()) / county_n, 4) if county_n else 0.0,
+                "text_reuse_share": (pair.get("text_reuse") or {}).get("share"),
+                "by_category": sorted(pair.get("by_category") or (), key=lambda line: (order.get(line.get("category"), len(order)), str(line.get("category")))),
+                "examples": {
+                    "taken_up": taken_examples,
+                    "left_out": rank_examples(left, n_examples, settings, min_chars),
+                    "added": rank_examples(added, n_examples, settings, min_chars),
+                },
+            }
+        )
+    return summaries
+
+
+def peer_summaries(result: Mapping | None, documents: Sequence[Mapping]) -> list[dict]:
+    """Per peer pair: measures, shared measures on each side and text reuse both ways."""
+    if not result:
+        return []
+    docs = {d["doc_id"]: d for d in documents}
+    return [
+        {
+            "group": p.get("group"),
+            "a": _doc_brief(p.get("a_doc_id"), docs),
+            "b": _doc_brief(p.get("b_doc_id"), docs),
+            "a_measures": p.get("a_measures") or 0,
+            "b_measures": p.get("b_measures") or 0,
+            "a_shared": p.get("a_shared") or 0,
+            "b_shared": p.get("b_shared") or 0,
+            "a_shared_share": round((p.get("a_shared") or 0) / p["a_measures"], 4) if p.get("a_measures") else 0.0,
+            "b_shared_share": round((p.get("b_shared") or 0) / p["b_measures"], 4) if p.get("b_measures") else 0.0,
+            "reuse_a_in_b": (p.get("text_reuse_a_in_b") or {}).get("share"),
+            "reuse_b_in_a": (p.get("text_reuse_b_in_a") or {}).get("share"),
+        }
+        for p in result["peer_pairs"]
+    ]
+
+
+def document_ranking(rows: Sequence[Mapping], documents: Sequence[Mapping], settings: ComparisonSettings | None = None) -> list[dict]:
+    """Documents ranked by mean concreteness (``models.comparison.concreteness``); duplicates,
+    unranked, come last. Rejected measures are left out."""
+    docs = {d["doc_id"]: d for d in documents}
+    kept = [r for r in rows if not r.get("rejected")]
+    ranked = concreteness(kept, documents, settings or ComparisonSettings())["documents"]
+    return [{**d, **{k: docs.get(d["doc_id"], {}).get(k) for k in ("title", "doc_type", "level", "region")}, "title": docs.get(d["doc_id"], {}).get("title") or d["doc_id"]} for d in ranked]
+
+
+# ---------------------------------------------------------------- data notes
+
+
+def data_notes(
+    documents: Sequence[Mapping],
+    rows: Sequence[Mapping],
+    errors: Sequence[Mapping] = (),
+    comparison: Mapping | None = None,
+    comparison_current: bool = True,
+) -> dict:
+    """What a reader should know before quoting a figure: placeholder text, duplicates,
+    low-confidence classes, measures without a named body, corrections, failed files."""
+    docs = {d["doc_id"]: d for d in documents}
+    counted = counted_rows(rows, documents)
+    n = len(counted)
+    placeholders = []
+    for d in documents:
+        found = d.get("placeholders") or ()
+        if found:
+            texts = list(dict.fromkeys(p.get("text") for p in found if p.get("text")))
+            placeholders.append({"doc_id": d["doc_id"], "title": d.get("title") or d["doc_id"], "count": len(found), "texts": texts[:6]})
+    duplicates = [
+        {
+            "doc_id": d["doc_id"],
+            "title": d.get("title") or d["doc_id"],
+            "duplicate_of": d["duplicate_of"],
+            "duplicate_title": docs.get(d["duplicate_of"], {}).get("title") or d["duplicate_of"],
+            "measures": sum(1 for r in rows if r.get("doc_id") == d["doc_id"]),
+        }
+        for d in documents
+        if d.get("duplicate_of")
+    ]
+    review = sum(1 for r in counted if r.get("needs_review"))
+    no_body = sum(1 for r in counted if not any(b.get("explicit") for b in r.get("bodies") or ()))
+    summary = (comparison or {}).get("summary") or {}
+    other_warnings = sorted({w for d in documents for w in d.get("warnings") or () if not w.startswith(("placeholder", "duplicate"))})
+    return {
+        "placeholders": placeholders,
+        "placeholder_count": sum(p["count"] for p in placeholders),
+        "placeholder_measures": sum(1 for r in counted if r.get("placeholder")),
+        "duplicates": duplicates,
+        "duplicate_measures": sum(p["measures"] for p in duplicates),
+        "needs_review": review,
+        "needs_review_share": round(review / n, 4) if n else 0.0,
+        "low_confidence_mean": round(sum(r.get("confidence") or 0.0 for r in counted) / n, 4) if n else 0.0,
+        "no_explicit_body": no_body,
+        "no_explicit_body_share": round(no_body / n, 4) if n else 0.0,
+        "unclassified": sum(1 for r in counted if not r.get("category")),
+        "corrected": sum(1 for r in rows if r.get("corrected")),
+        "rejected": sum(1 for r in rows if r.get("rejected")),
+        "failed": [{"path": e.get("path"), "stage": e.get("stage"), "reason": e.get("reason")} for e in errors],
+        "document_warnings": other_warnings,
+        "comparison_missing": comparison is None,
+        "comparison_stale": comparison is not None and not comparison_current,
+        "comparison_warnings": list(summary.get("warnings") or ()),
+        "clusters": len((comparison or {}).get("clusters") or ()),
+    }
+
+
+# ---------------------------------------------------------------- everything
+
+
+def build_summary(
+    documents: Sequence[Mapping],
+    rows: Sequence[Mapping],
+    *,
+    class_names: Mapping[str, str],
+    comparison_records: Sequence[Mapping] = (),
+    errors: Sequence[Mapping] = (),
+    statuses: Sequence[str] = ("REQUIRED", "PLANNED", "ENCOURAGED", "RECOMMENDED", "DONE"),
+    type_order: Sequence[str] = (),
+    level_order: Sequence[str] = (),
+    settings: SummarySettings | None = None,
+    comparison_settings: ComparisonSettings | None = None,
+) -> dict:
+    """Every figure of the report. ``class_names`` maps the taxonomy's codes, in its
+    order, to their names; the comparison sections are empty when ``comparison_records``
+    is, or when they were made on other measures than ``rows``."""
+    settings = settings or SummarySettings()
+    comparison_settings = comparison_settings or ComparisonSettings()
+    codes = list(class_names)
+    counted = counted_rows(rows, documents)
+    result = comparison_result(comparison_records)
+    current = comparison_is_current(result, rows)
+    classes = class_table(counted, codes, statuses)
+    for line in classes:
+        of_class = [r for r in counted if (r.get("category") or UNKNOWN) == line["code"]]
+        line["name"] = class_names.get(line["code"], line["code"])
+        line["examples"] = rank_examples(of_class, settings.examples_per_class, comparison_settings, settings.min_example_chars)
+    overview = documents_overview(documents, type_order, level_order)
+    return {
+        "totals": {
+            "files": overview["files"],
+            "documents": overview["documents"],
+            "counted_documents": overview["counted"],
+            "duplicate_documents": overview["duplicates"],
+            "measures": len(rows),
+            "counted_measures": len(counted),
+            "uncounted_measures": len(rows) - len(counted),
+            "classes_used": sum(1 for c in classes if c["measures"]),
+            "classes": len(codes),
+            "failed_files": len(errors),
+        },
+        "documents": overview,
+        "statuses": status_table(counted, statuses),
+        "classes": classes,
+        "bodies": bodies_by_class(counted, codes, settings.top_bodies),
+        "city_county": city_county_summaries(result if current else None, rows, documents, settings.examples_per_relation, comparison_settings, codes, settings.min_example_chars),
+        "peers": peer_summaries(result if current else None, documents),
+        "ranking": document_ranking(rows, documents, comparison_settings),
+        "notes": data_notes(documents, rows, errors, result, current),
+    }
+
+
+# ---------------------------------------------------------------- text of fields
+
+
+def format_bodies(bodies: Iterable[Mapping] | None, labels: Mapping[str, Mapping[str, str]]) -> str:
+    """``市政协（市级，牵头）；中共靖江市委（党委，县级，推断）``: the mention, then its canonical
+    body when the mention differs, level, role, and whether the body was inferred.
+
+    ``labels`` holds ``level``, ``role`` and ``inferred`` (a mapping with key ``label``)."""
+    parts = []
+    for body in bodies or ():
+        mention = body.get("mention") or body.get("canonical") or ""
+        notes = []
+        if body.get("canonical") and body["canonical"] not in mention:
+            notes.append(body["canonical"])
+        if body.get("level"):
+            notes.append(labels.get("level", {}).get(body["level"], body["level"]))
+        if body.get("role"):
+            notes.append(labels.get("role", {}).get(body["role"], body["role"]))
+        if body.get("explicit") is False:
+            notes.append(labels.get("inferred", {}).get("label", "inferred"))
+        parts.append(f"{mention}（{'，'.join(notes)}）" if notes else mention)
+    return "；".join(parts)
+
+
+def format_targets(targets: Iterable[Mapping] | None, labels: Mapping[str, Mapping[str, str]]) -> str:
+    """``每年（频次）；至少开展一次（数量 ≥1次）``: the text, its kind and, for counts, the number."""
+    comparators = {">=": "≥", "<=": "≤", ">": "＞", "<": "＜", "=": ""}
+    parts = []
+    for target in targets or ():
+        kind = labels.get("target_kind", {}).get(target.get("kind"), target.get("kind") or "")
+        note = kind
+        value = target.get("value")
+        if target.get("kind") == "count" and isinstance(value, (int, float)) and target.get("comparator") in comparators:
+            unit = labels.get("unit", {}).get(target.get("unit"), target.get("unit") or "")
+            note = f"{kind} {comparators[target['comparator']]}{value:g}{unit}"
+        parts.append(f"{target.get('text', '')}（{note}）" if note else str(target.get("text", "")))
+    return "；".join(parts)
+
+
+def measure_context(text: str | None, start: int, end: int, width: int = 80, sentence: str | None = None, measure: str | None = None) -> dict:
+    """The measure with up to ``width`` characters of source text on either side.
+
+    ``verified`` is true when ``text[start:end]`` is the measure; otherwise (no source
+    text, or a source changed since the run) the measure is shown inside its sentence."""
+    if text is not None and 0 <= start <= end <= len(text) and (measure is None or text[start:end] == measure):
+        left = max(0, start - width)
+        right = min(len(text), end + width)
+        return {"before": text[left:start], "mark": text[start:end], "after": text[end:right],
+                "cut_before": left > 0, "cut_after": right < len(text), "verified": True}
+    sentence = sentence or ""
+    at = sentence.find(measure or "")
+    if measure and at >= 0:
+        return {"before": sentence[:at], "mark": measure, "after": sentence[at + len(measure):], "cut_before": False, "cut_after": False, "verified": False}
+    return {"before": "", "mark": measure or "", "after": "", "cut_before": False, "cut_after": False, "verified": False}

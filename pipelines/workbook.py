@@ -1,0 +1,217 @@
+"""``catalogue.xlsx``: the catalogue as a workbook an analyst filters and pastes from.
+
+Sheets: every measure with every field as readable text; the list of documents; one
+sheet per document; the comparison tables. Every sheet has its header frozen, an
+autofilter and column widths sized to the content.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Iterable, Mapping, Sequence
+
+from models.summary import format_bodies, format_targets
+
+MAX_COLUMN_WIDTH = 60
+MAX_CELL_CHARS = 32767  # Excel's limit for one cell
+SHEET_NAME_MAX = 31
+FORBIDDEN_IN_SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Field order of the measures sheet; fields not listed follow in the order rows have them.
+FIELD_ORDER = (
+    "measure_id", "doc_id", "title", "doc_type", "level", "region", "region_code", "issuing_body", "source_path",
+    "span_start", "span_end", "section_path", "text", "sentence", "action", "object", "status", "category",
+    "secondary_categories", "confidence", "needs_review", "corrected", "rejected", "predicted_category", "correction_note",
+    "bodies", "bodies_canonical", "targets", "initiatives", "placeholder", "cluster_id", "best_match_id",
+    "best_match_similarity", "duplicate_of", "category_scores",
+)
+DOCUMENT_SHEET_FIELDS = ("span_start", "span_end", "section_path", "text", "status", "category", "bodies", "targets", "initiatives", "confidence", "needs_review", "measure_id")
+DOCUMENT_FIELDS = ("doc_id", "title", "doc_type", "level", "region", "issuing_body", "author", "date", "source_path", "duplicate_of", "measures", "chars", "warnings")
+COMPARISON_SHEETS = {  # table of pipelines.compare._sheet_tables -> key of the sheet name in the wording file
+    "coverage": "coverage", "pair_summary": "pair_summary", "pairs": "pairs", "clusters": "clusters",
+    "concreteness": "concreteness", "measures": "comparison_measures", "documents": "comparison_documents",
+}
+
+__all__ = ["write_catalogue_workbook", "sheet_name", "cell_text", "MAX_COLUMN_WIDTH"]
+
+
+def sheet_name(title: str, used: set[str]) -> str:
+    """A valid, unused sheet name: at most 31 characters, none of ``[]:*?/\\``, not
+    starting or ending with an apostrophe, unique ignoring case (as Excel compares)."""
+    base = FORBIDDEN_IN_SHEET_NAME.sub("_", _ILLEGAL_XML.sub("", title or "")).strip().strip("'").strip() or "sheet"
+    if base.lower() == "history":  # reserved by Excel
+        base = "history_"
+    candidate, n = base[:SHEET_NAME_MAX], 1
+    while candidate.lower() in used:
+        n += 1
+        suffix = f"~{n}"
+        candidate = base[: SHEET_NAME_MAX - len(suffix)].rstrip("'") + suffix
+    used.add(candidate.lower())
+    return candidate
+
+
+def _display_width(value) -> int:
+    text = "" if value is None else str(value)
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def cell_text(field: str, value, wording, class_names: Mapping[str, str]):
+    """A catalogue field as a cell: text for lists and codes, numbers and None as they are."""
+    labels = wording.labels
+    boolean = labels["boolean"]
+    if value is None:
+        return None
+    if field == "bodies":
+        return format_bodies(value, labels)
+    if field == "targets":
+        return format_targets(value, labels)
+    if field in ("category", "predicted_category"):
+        name = class_names.get(value) or labels["class"].get(value) or ""
+        return f"{value} {name}".strip()
+    if field == "secondary_categories":
+        return "、".join(f"{c} {class_names.get(c, '')}".strip() for c in value)
+    if field == "category_scores":
+        return "；".join(f"{c} {s:.3f}" for c, s in sorted(value.items(), key=lambda kv: -kv[1]))
+    if field == "status":
+        return labels["status"].get(value, value)
+    if field in ("doc_type", "level"):
+        return labels[field].get(value, value)
+    if field == "section_path":
+        return " › ".join(value)
+    if isinstance(value, bool):
+        return boolean["true" if value else "false"]
+    if isinstance(value, dict):
+        return "；".join(f"{k}：{v}" for k, v in value.items())
+    if isinstance(value, (list, tuple, set)):
+        return "；".join(str(v) if not isinstance(v, dict) else "，".join(f"{k}：{x}" for k, x in v.items()) for v in value)
+    return value
+
+
+def _fields(rows: Sequence[Mapping]) -> list[str]:
+    present = list(dict.fromkeys(k for r in rows for k in r))
+    if "bodies" in present:
+        present.append("bodies_canonical")
+    ordered = [f for f in FIELD_ORDER if f in present]
+    return ordered + [f for f in present if f not in ordered and f != "category_name"]  # the name is shown with the code
+
+
+def _value(row: Mapping, field: str):
+    if field == "bodies_canonical":
+        return "、".join(dict.fromkeys(b.get("canonical") for b in row.get("bodies") or () if b.get("canonical")))
+    return row.get(field)
+
+
+def _write_table(sheet, headers: Sequence[str], lines: Iterable[Sequence], *, freeze: str = "A2") -> None:
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    widths = [_display_width(h) for h in headers]
+    for col, header in enumerate(headers, start=1):
+        cell = sheet.cell(row=1, column=col, value=_clean(header))
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(vertical="center")
+    row_index = 1
+    for row_index, line in enumerate(lines, start=2):
+        for col, value in enumerate(line, start=1):
+            value = _clean(value)
+            cell = sheet.cell(row=row_index, column=col, value=value)
+            if isinstance(value, str) and value.startswith("="):
+                cell.data_type = "s"  # text, not a formula
+            if row_index < 600:
+                widths[col - 1] = max(widths[col - 1], _display_width(value))
+    sheet.freeze_panes = freeze
+    last = get_column_letter(max(1, len(headers)))
+    sheet.auto_filter.ref = f"A1:{last}{max(row_index, 1)}"
+    for col, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(col)].width = min(MAX_COLUMN_WIDTH, width + 2)
+
+
+def _clean(value):
+    if isinstance(value, str):
+        value = _ILLEGAL_XML.sub("", value)
+        return value[:MAX_CELL_CHARS]
+    if isinstance(value, (list, tuple, set, dict)):
+        import json
+
+        return _clean(json.dumps(sorted(value) if isinstance(value, set) else value, ensure_ascii=False))
+    return value
+
+
+def write_catalogue_workbook(
+    path: Path,
+    documents: Sequence[Mapping],
+    rows: Sequence[Mapping],
+    wording,
+    class_names: Mapping[str, str],
+    comparison_tables: Mapping[str, list[dict]] | None = None,
+) -> dict:
+    """Write the workbook; returns ``{"sheets": [names], "measures": n}``."""
+    from openpyxl import Workbook
+    from openpyxl.worksheet.hyperlink import Hyperlink
+
+    fields_label = wording.section("fields")
+    sheets_label = wording.section("sheets")
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    used: set[str] = set()
+
+    fields = _fields(rows) or ["measure_id", "text"]
+    measures = workbook.create_sheet(sheet_name(sheets_label["measures"], used))
+    _write_table(
+        measures,
+        [fields_label.get(f, f) for f in fields],
+        ([cell_text(f, _value(r, f), wording, class_names) for f in fields] for r in rows),
+        freeze="C2",
+    )
+
+    overview = workbook.create_sheet(sheet_name(sheets_label["documents"], used))
+    document_names = {}
+    for index, doc in enumerate(documents, start=1):
+        document_names[doc["doc_id"]] = f"{index:02d} {doc.get('title') or doc['doc_id']}"
+    doc_fields = list(DOCUMENT_FIELDS)
+    doc_headers = [wording.section("columns").get("document", "sheet")] + [fields_label.get(f, f) for f in doc_fields]
+    by_doc: dict[str, list[Mapping]] = {}
+    for row in rows:
+        by_doc.setdefault(row["doc_id"], []).append(row)
+    names = {}
+    for doc in documents:
+        names[doc["doc_id"]] = sheet_name(document_names[doc["doc_id"]], used)
+    _write_table(
+        overview,
+        doc_headers,
+        ([names[d["doc_id"]]] + [cell_text(f, d.get(f), wording, class_names) for f in doc_fields] for d in documents),
+    )
+    for row_index, doc in enumerate(documents, start=2):
+        cell = overview.cell(row=row_index, column=1)
+        cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"'{names[doc['doc_id']]}'!A1", display=names[doc["doc_id"]])
+        cell.style = "Hyperlink"
+
+    for doc in documents:
+        sheet = workbook.create_sheet(names[doc["doc_id"]])
+        of_doc = sorted(by_doc.get(doc["doc_id"], []), key=lambda r: (r.get("span_start") or 0, r.get("span_end") or 0))
+        _write_table(
+            sheet,
+            [fields_label.get(f, f) for f in DOCUMENT_SHEET_FIELDS],
+            ([cell_text(f, r.get(f), wording, class_names) for f in DOCUMENT_SHEET_FIELDS] for r in of_doc),
+        )
+
+    for table_key, label_key in COMPARISON_SHEETS.items():
+        table = (comparison_tables or {}).get(table_key)
+        if table is None:
+            continue
+        sheet = workbook.create_sheet(sheet_name(sheets_label.get(label_key, table_key), used))
+        columns = list(dict.fromkeys(k for line in table for k in line)) or ["-"]
+        lines = ([_cell_value(line.get(c), c, class_names, wording) for c in columns] for line in table)
+        _write_table(sheet, columns, lines, freeze="B2" if table_key == "coverage" else "A2")
+
+    workbook.save(path)
+    return {"sheets": workbook.sheetnames, "measures": len(rows)}
+
+
+def _cell_value(value, column: str, class_names: Mapping[str, str], wording):
+    if column in ("category", "category_b") and isinstance(value, str) and value in class_names:
+        return f"{value} {class_names[value]}"
+    if isinstance(value, bool):
+        return wording.labels["boolean"]["true" if value else "false"]
+    return value
