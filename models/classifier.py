@@ -3,10 +3,15 @@
 A linear model over the features of ``models.features``. Probabilities are
 calibrated with ``CalibratedClassifierCV`` when every class has enough training
 items for its folds; otherwise logistic regression's own probabilities are used.
+
+Measures of one sentence usually share a class (`着力抓好社情民意信息工作，发挥…信息员作用，
+加强…采编能力建设`), so ``classify`` mixes each measure's scores with the mean scores of
+the other measures classified with it in the same sentence (``context_share``).
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Mapping, Sequence
 
@@ -19,9 +24,16 @@ from sklearn.svm import LinearSVC
 
 from models.features import ClassifierInput, build_features
 
-__all__ = ["ClassifierInput", "Classification", "CatalogueClassifier", "classification_from_scores"]
+__all__ = ["ClassifierInput", "Classification", "CatalogueClassifier", "classification_from_scores", "share_context"]
 
-DEFAULT_FEATURE_WEIGHTS = {"text_words": 1.0, "object_words": 0.5, "heading_words": 0.6, "text_chars": 1.0}
+DEFAULT_FEATURE_WEIGHTS = {
+    "text_words": 1.0,
+    "object_words": 0.5,
+    "heading_words": 0.6,
+    "path_words": 0.3,
+    "sentence_words": 0.5,
+    "text_chars": 1.0,
+}
 
 
 @dataclass(frozen=True)
@@ -74,11 +86,33 @@ def classification_from_scores(
     )
 
 
+def share_context(probabilities: np.ndarray, inputs: Sequence[ClassifierInput], share: float) -> np.ndarray:
+    """Each row mixed with the mean row of the other inputs of its sentence:
+    ``(p + share * mean_others) / (1 + share)``; rows stay distributions."""
+    if share <= 0:
+        return probabilities
+    groups: dict[str, list[int]] = defaultdict(list)
+    for i, item in enumerate(inputs):
+        if item.sentence:
+            groups[item.sentence].append(i)
+    mixed = probabilities.copy()
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        total = probabilities[members].sum(axis=0)
+        for i in members:
+            others = (total - probabilities[i]) / (len(members) - 1)
+            mixed[i] = (probabilities[i] + share * others) / (1 + share)
+    return mixed
+
+
 class CatalogueClassifier(BaseEstimator, ClassifierMixin):
     """Fit on ``list[ClassifierInput]`` and class codes.
 
     Learned: ``features_`` (fitted feature union), ``estimator_``, ``classes_``,
     ``calibrated_`` (whether probabilities come from calibration).
+    ``predict_proba`` scores each input alone; ``classify`` also shares scores
+    between inputs of one sentence.
     """
 
     def __init__(
@@ -91,6 +125,7 @@ class CatalogueClassifier(BaseEstimator, ClassifierMixin):
         secondary_threshold: float = 0.15,
         secondary_share: float = 0.5,
         random_state: int = 0,
+        context_share: float = 0.0,
     ):
         self.feature_weights = feature_weights
         self.C = C
@@ -100,6 +135,7 @@ class CatalogueClassifier(BaseEstimator, ClassifierMixin):
         self.secondary_threshold = secondary_threshold
         self.secondary_share = secondary_share
         self.random_state = random_state
+        self.context_share = context_share
 
     def _linear(self):
         if self.estimator == "svm":
@@ -149,7 +185,7 @@ class CatalogueClassifier(BaseEstimator, ClassifierMixin):
             return []
         order = list(class_order) if class_order is not None else list(self.classes_)
         index = {code: i for i, code in enumerate(self.classes_)}
-        probabilities = self.predict_proba(X)
+        probabilities = share_context(self.predict_proba(X), X, self.context_share)
         results = []
         for row in probabilities:
             scores = {code: float(row[index[code]]) if code in index else 0.0 for code in order}

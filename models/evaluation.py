@@ -6,7 +6,7 @@ from typing import Callable, Iterable, Sequence
 
 from models.classifier import Classification, ClassifierInput
 
-__all__ = ["classification_report", "compare_on_gold"]
+__all__ = ["classification_report", "compare_on_gold", "evaluate_heldout", "cross_validate_by_file"]
 
 
 def classification_report(pairs: Iterable[tuple[str, str]]) -> dict:
@@ -68,18 +68,47 @@ def evaluate_heldout(model, gold_paths: Sequence, *, splits: Sequence[str] = ("h
     )
 
 
-if __name__ == "__main__":  # python -m models.evaluation [gold.jsonl]: train on tune, score heldout
+def cross_validate_by_file(taxonomy, gold_paths: Sequence, settings=None, *, splits: Sequence[str] = ("tune",)) -> dict:
+    """Grouped cross-validation on the gold measures of ``splits``: each fold leaves
+    out one source file and trains on the taxonomy and the other files, as a new
+    document meets a model trained without it. One report over all folds' predictions."""
+    from models.settings import load_settings
+    from models.training import TrainingItem, build_training_set, read_gold_measures, train_model
+
+    settings = settings or load_settings()
+    gold = [g for g in read_gold_measures(gold_paths, splits=splits) if g.category in taxonomy.codes and g.text]
+    base = build_training_set(taxonomy, (), settings=settings)
+    weight = settings.training_weights["gold"]
+    pairs: list[tuple[str, str]] = []
+    for source in sorted({g.source_path for g in gold}):
+        rest = [TrainingItem(g.as_input(), g.category, weight, "gold") for g in gold if g.source_path != source]
+        left_out = [g for g in gold if g.source_path == source]
+        model = train_model(taxonomy, base + rest, settings, cross_validate=False)
+        pairs.extend(zip([g.category for g in left_out], model.predict([g.as_input() for g in left_out])))
+    return classification_report(pairs)
+
+
+def _print_report(name: str, report: dict) -> None:
+    print(f"{name}: n={report['n']} accuracy={report['accuracy']:.3f} macro_f1={report['macro_f1']:.3f}")
+
+
+if __name__ == "__main__":  # python -m models.evaluation [--cv] [gold.jsonl]: train on tune, score heldout
     import sys
     import time
+    import warnings
 
+    from models.settings import load_settings
     from models.taxonomy import load_taxonomy
     from models.training import DEFAULT_GOLD_PATH, build_training_set, train_model
 
-    gold_path = sys.argv[1] if len(sys.argv) > 1 else DEFAULT_GOLD_PATH
-    taxonomy = load_taxonomy()
+    args = [a for a in sys.argv[1:] if a != "--cv"]
+    gold_path = args[0] if args else DEFAULT_GOLD_PATH
+    taxonomy, settings = load_taxonomy(), load_settings()
+    warnings.simplefilter("ignore", UserWarning)
+    if "--cv" in sys.argv:
+        _print_report("tune, grouped by file", cross_validate_by_file(taxonomy, [gold_path], settings))
     began = time.perf_counter()
-    trained = train_model(taxonomy, build_training_set(taxonomy, [gold_path]))
-    print(f"training with cross-validation: {time.perf_counter() - began:.1f} s "
-          f"(fit {trained.metadata['fit_seconds']} s), cv {trained.metadata['cross_validation']}")
+    trained = train_model(taxonomy, build_training_set(taxonomy, [gold_path], settings=settings), settings, cross_validate=False)
+    print(f"training: {time.perf_counter() - began:.1f} s")
     for name, report in evaluate_heldout(trained, [gold_path]).items():
-        print(f"{name}: n={report['n']} accuracy={report['accuracy']:.3f} macro_f1={report['macro_f1']:.3f}")
+        _print_report(f"heldout {name}", report)

@@ -1,9 +1,11 @@
 """Features of a measure for the catalogue classifier.
 
-A measure is seen through three fields: its clause, its object and the heading of
-its section (under `（四）切实强化对委员队伍的教育和管理` most measures are about
-members). Each field gets its own jieba bag of words, weighted separately, and the
-clause also gets character 1–3-grams, which survive segmentation mistakes.
+A measure is seen through five fields: its clause, its object, the heading of its
+section (under `（四）切实强化对委员队伍的教育和管理` most measures are about members),
+the headings above that one, and the sentence around it (`着力抓好社情民意信息工作，…，
+加强机关干部采编能力建设` is about information work, not about the office). Each field
+gets its own jieba bag of words, weighted separately, and the clause also gets
+character n-grams, which survive segmentation mistakes.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, Sequence
 
 import jieba
 import numpy as np
@@ -31,18 +33,21 @@ _WORD_CHAR = re.compile(r"[\w\u4e00-\u9fff]")
 
 __all__ = ["ClassifierInput", "tokenize", "build_features", "FIELDS"]
 
-FIELDS = ("text", "object", "heading")
+FIELDS = ("text", "object", "heading", "path", "sentence")
 
 
 @dataclass(frozen=True)
 class ClassifierInput:
     text: str
     object: str = ""
-    heading: str = ""
+    heading: str = ""  # the innermost heading above the measure
+    path: str = ""  # the headings above that one, outermost first
+    sentence: str = ""  # the sentence the measure sits in
 
     @classmethod
     def from_row(cls, row: Mapping) -> "ClassifierInput":
-        """From a catalogue row: the innermost heading of ``section_path`` is the heading."""
+        """From a catalogue row: the innermost heading of ``section_path`` is the
+        heading, the others are the path."""
         path = row.get("section_path") or ()
         if isinstance(path, str):
             path = [path]
@@ -50,6 +55,8 @@ class ClassifierInput:
             text=str(row.get("text") or ""),
             object=str(row.get("object") or ""),
             heading=str(path[-1]) if path else "",
+            path=" ".join(str(p) for p in path[:-1]),
+            sentence=str(row.get("sentence") or ""),
         )
 
 
@@ -122,20 +129,15 @@ def _words() -> OptionalText:
     )
 
 
-def build_features(weights: Mapping[str, float]) -> FeatureUnion:
-    """The feature union; ``weights`` has text_words, object_words, heading_words, text_chars."""
-    parts = [
-        ("text_words", Pipeline([("select", _field("text")), ("tfidf", _words())])),
-        ("object_words", Pipeline([("select", _field("object")), ("tfidf", _words())])),
-        ("heading_words", Pipeline([("select", _field("heading")), ("tfidf", _words())])),
-        (
-            "text_chars",
-            Pipeline(
-                [
-                    ("select", _field("text")),
-                    ("tfidf", TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=1)),
-                ]
-            ),
-        ),
-    ]
+def _chars(ngram_range: Sequence[int]) -> OptionalText:
+    return OptionalText(TfidfVectorizer(analyzer="char", ngram_range=tuple(ngram_range), sublinear_tf=True))
+
+
+def build_features(weights: Mapping[str, float], char_ngrams: Sequence[int] = (1, 3)) -> FeatureUnion:
+    """The feature union: ``<field>_words`` for every field of ``FIELDS`` and
+    ``text_chars`` for the clause, each part scaled by its weight; a part weighted 0
+    (or not named in ``weights``) is left out."""
+    parts = [(f"{name}_words", Pipeline([("select", _field(name)), ("tfidf", _words())])) for name in FIELDS]
+    parts.append(("text_chars", Pipeline([("select", _field("text")), ("tfidf", _chars(char_ngrams))])))
+    parts = [(name, part) for name, part in parts if float(weights.get(name, 0.0)) > 0]
     return FeatureUnion(parts, transformer_weights={name: float(weights[name]) for name, _ in parts})

@@ -12,7 +12,7 @@ from models.problems import Problem, compose_mapping, line_of, mapping_items, ra
 DEFAULT_SETTINGS_PATH = Path(__file__).with_name("settings.yaml")
 
 _WEIGHT_KEYS = {
-    "feature_weights": ("text_words", "object_words", "heading_words", "text_chars"),
+    "feature_weights": ("text_words", "object_words", "heading_words", "path_words", "sentence_words", "text_chars"),
     "training_weights": ("example", "cue", "gold", "correction"),
 }
 _ESTIMATORS = ("logreg", "svm")
@@ -31,6 +31,7 @@ class Settings:
     calibration_folds: int
     cv_folds: int
     baseline_heading_weight: float
+    context_share: float
 
     def as_dict(self) -> dict:
         return {f.name: getattr(self, f.name) for f in fields(self)}

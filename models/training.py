@@ -2,7 +2,9 @@
 
 Training items come from four places, each with its own weight (``settings.yaml``):
 the taxonomy's example measures, its cue words as weak labels (once as a clause,
-once as a heading), gold measures of the ``tune`` split, and analysts' corrections.
+once as a heading), gold measures of the ``tune`` split (never ``heldout``: that
+split is what evaluation scores), and analysts' corrections. Gold measures carry
+the section path and sentence the extractors give them, as catalogue rows do.
 A saved model carries the hashes of what it was trained on, so a run retrains
 exactly when the taxonomy, the training data or the settings changed.
 """
@@ -16,6 +18,7 @@ import re
 import time
 import warnings
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Mapping, NamedTuple, Sequence
 
@@ -24,6 +27,8 @@ import numpy as np
 import sklearn
 from sklearn.model_selection import StratifiedKFold
 
+from extractors.scoring import load_gold
+from extractors.sections import section_path
 from models.classifier import CatalogueClassifier, Classification, ClassifierInput, classification_from_scores
 from models.corrections import Correction, load_corrections
 from models.features import USERDICT_PATH
@@ -39,6 +44,7 @@ __all__ = [
     "GoldMeasure",
     "TrainedModel",
     "read_gold_measures",
+    "measure_context",
     "build_training_set",
     "train_model",
     "save_model",
@@ -66,9 +72,11 @@ class GoldMeasure:
     split: str | None
     heading: str = ""
     status: str | None = None
+    path: str = ""  # headings above ``heading``, outermost first
+    sentence: str = ""
 
     def as_input(self) -> ClassifierInput:
-        return ClassifierInput(text=self.text, heading=self.heading)
+        return ClassifierInput(text=self.text, heading=self.heading, path=self.path, sentence=self.sentence)
 
 
 # Heading lines as they open a line in these documents: 一、 （一） (一) 1. 1、 （1） 第一篇 ——坚持…
@@ -101,50 +109,87 @@ def nearest_heading(text: str, start: int) -> str:
         same_line = False
 
 
+class MeasureContext(NamedTuple):
+    section_path: tuple[str, ...]
+    sentence: str
+
+
+def measure_context(corpus_dir: str | Path, source_path: str, start: int) -> MeasureContext | None:
+    """The section path and sentence that the extractors give the offset ``start`` of
+    a corpus file, as a run's catalogue row has them; ``None`` outside every sentence."""
+    from extractors.errors import SourceError
+
+    try:
+        results = _analysed(Path(corpus_dir) / source_path, Path(corpus_dir))
+    except SourceError:
+        return None
+    for result in results:
+        if not result.document.start <= start < result.document.end:
+            continue
+        for sentence in result.sentences:
+            if sentence.start <= start < sentence.end:
+                return MeasureContext(section_path(sentence.section, result.sections), sentence.text)
+    return None
+
+
+def _analysed(path: Path, root: Path) -> tuple:
+    stat = path.stat()
+    return _analysed_file(str(path), str(root), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=16)
+def _analysed_file(path: str, root: str, mtime_ns: int, size: int) -> tuple:
+    from extractors.documents import process_source
+    from extractors.reading import read_source
+
+    return tuple(process_source(read_source(Path(path), Path(root)), _sentence_resources()))
+
+
+@lru_cache(maxsize=1)
+def _sentence_resources():
+    from extractors.documents import load_resources
+
+    return load_resources(measures=False)
+
+
 def read_gold_measures(
     paths: Iterable[str | Path],
     splits: Iterable[str] | None = ("tune",),
     *,
     corpus_dir: str | Path | None = DEFAULT_CORPUS_DIR,
 ) -> list[GoldMeasure]:
-    """Measures of the gold JSON Lines files (spec format), from documents whose
-    ``split`` is in ``splits`` (``None``: every document). Where the source file is
-    found under ``corpus_dir``, each measure gets the heading above it."""
+    """Measures of the gold JSON Lines files (spec format, read by
+    ``extractors.scoring.load_gold``), from documents whose ``split`` is in ``splits``
+    (``None``: every document). Where the source file is found under ``corpus_dir``,
+    each measure gets the section path and sentence the extractors give it, so that
+    the model learns from what it will see in a run."""
     wanted = None if splits is None else set(splits)
     measures: list[GoldMeasure] = []
     for path in paths:
-        path = Path(path)
-        with open(path, encoding="utf-8") as handle:
-            for number, line in enumerate(handle, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    document = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise ValueError(f"{path}:{number}: not JSON: {exc.msg}") from exc
-                split = document.get("split")
-                if wanted is not None and split not in wanted:
-                    continue
-                source_path = document.get("source_path", "")
-                source = _source_text(corpus_dir, source_path)
-                for measure in document.get("measures") or []:
-                    start, end = measure.get("start"), measure.get("end")
-                    text = measure.get("text")
-                    if text is None and source is not None and start is not None:
-                        text = source[start:end]
-                    heading = nearest_heading(source, start) if source is not None and start is not None else ""
-                    measures.append(
-                        GoldMeasure(
-                            source_path=source_path,
-                            start=start if start is not None else -1,
-                            end=end if end is not None else -1,
-                            text=text or "",
-                            category=measure.get("category"),
-                            split=split,
-                            heading=heading,
-                            status=measure.get("status"),
-                        )
+        for document in load_gold(path):
+            if wanted is not None and document.split not in wanted:
+                continue
+            source = _source_text(corpus_dir, document.source_path)
+            for span in document.measures:
+                context = measure_context(corpus_dir, document.source_path, span.start) if source is not None else None
+                if context is not None and context.section_path:
+                    heading, outer = context.section_path[-1], " ".join(context.section_path[:-1])
+                else:
+                    heading, outer = (nearest_heading(source, span.start) if source is not None else ""), ""
+                measures.append(
+                    GoldMeasure(
+                        source_path=document.source_path,
+                        start=span.start,
+                        end=span.end,
+                        text=span.text or (source[span.start : span.end] if source is not None else ""),
+                        category=span.category,
+                        split=document.split,
+                        heading=heading,
+                        status=span.status,
+                        path=outer,
+                        sentence=context.sentence if context is not None else "",
                     )
+                )
     return measures
 
 
@@ -256,6 +301,7 @@ def _classifier(settings: Settings) -> CatalogueClassifier:
         review_threshold=settings.review_threshold,
         secondary_threshold=settings.secondary_threshold,
         secondary_share=settings.secondary_share,
+        context_share=settings.context_share,
     )
 
 

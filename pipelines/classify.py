@@ -19,7 +19,7 @@ def load_model(corrections: Path | None = None):
 
 
 def classify_rows(rows: list[dict], model) -> list[dict]:
-    inputs = [ClassifierInput(r["text"], r.get("object") or "", (r.get("section_path") or [""])[-1]) for r in rows]
+    inputs = [ClassifierInput.from_row(r) for r in rows]
     classified = model.classify(inputs) if inputs else []
     return [{**row, **c.as_row_fields()} for row, c in zip(rows, classified)]
 

@@ -17,24 +17,30 @@ console = Console()
 
 @app.command()
 def run(
-    paths: list[Path] = typer.Argument(..., help="Files or folders of documents (txt, md, docx, pdf, html)."),
+    paths: list[Path] = typer.Argument(..., help="Files or folders of documents (txt, md, docx, pdf, html; JSON Lines, one record a document)."),
     out: Path = typer.Option(Path("outputs"), "-o", "--out", help="Folder the run writes to."),
     strict: bool = typer.Option(False, help="Exit 1 when any file could not be read."),
     max_mb: float = typer.Option(20.0, help="Refuse files larger than this many MB."),
     batch_size: int = typer.Option(16, help="Files per Prefect task."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Re-analyse files even when unchanged."),
 ) -> None:
-    """Run the whole flow: read, split, analyse, extract, write outputs/."""
+    """Run the whole flow: read, split, analyse, extract, classify, compare, write catalogue and reports to outputs/."""
     from pipelines.flow import catalogue_flow
 
     summary = catalogue_flow(
         [str(p) for p in paths], str(out), batch_size=batch_size, max_bytes=int(max_mb * 2**20), use_cache=not no_cache
     )
     console.print(
-        f"read {summary['files_read']} files → {summary['documents']} documents "
+        f"read {summary['files_read']} sources → {summary['documents']} documents "
         f"({summary['split_files']} files split, {summary['duplicates']} duplicates), "
         f"{summary['measures']} measures; failed {summary['failed']}"
     )
+    for step in ("comparison", "reports"):
+        if summary.get(step, {}).get("error"):
+            console.print(f"[red]{step} failed: {summary[step]['error']}[/red] (the catalogue is written)")
+    files = [f for f in summary.get("reports", {}).get("files") or [] if Path(f).parent.name != "charts"]
+    if files:
+        console.print("reports: " + ", ".join(Path(f).name for f in files))
     if summary["failed"]:
         console.print(f"[yellow]unreadable files are listed in {out / 'errors.jsonl'}[/yellow]")
     console.print(f"outputs written to [bold]{out}/[/bold]")
@@ -50,23 +56,22 @@ def ingest(
     """Read files and print what was found: documents, types, levels, regions, problems."""
     from extractors.documents import load_resources, process_source
     from extractors.errors import SourceError
-    from extractors.reading import list_sources, read_source
+    from extractors.reading import list_sources, read_sources
 
     resources = load_resources(measures=False)
     table = Table("file", "format", "encoding", "doc", "type", "level", "region", "title / problem", show_lines=False)
     for path, root in list_sources(paths):
-        try:
-            source = read_source(path, root, max_bytes=int(max_mb * 2**20))
-        except SourceError as exc:
-            table.add_row(str(path), path.suffix.lstrip("."), "", "", "", "", "", f"[red]{exc.reason}[/red]")
-            continue
-        for result in process_source(source, resources):
-            doc = result.document
-            title = (doc.title or "")[:40] + (f" [yellow](duplicate of {doc.duplicate_of})[/yellow]" if doc.duplicate_of else "")
-            table.add_row(
-                source.source_path, source.format, source.encoding or "", doc.doc_id.rsplit("#", 1)[-1],
-                doc.doc_type or "", doc.level or "", doc.region.name, title,
-            )
+        for source in read_sources(path, root, max_bytes=int(max_mb * 2**20)):
+            if isinstance(source, SourceError):
+                table.add_row(source.path, path.suffix.lstrip("."), "", "", "", "", "", f"[red]{source.reason}[/red]")
+                continue
+            for result in process_source(source, resources):
+                doc = result.document
+                title = (doc.title or "")[:40] + (f" [yellow](duplicate of {doc.duplicate_of})[/yellow]" if doc.duplicate_of else "")
+                table.add_row(
+                    source.source_path, source.format, source.encoding or "", doc.doc_id.rsplit("#", 1)[-1],
+                    doc.doc_type or "", doc.level or "", doc.region.name, title,
+                )
     console.print(table)
 
 
@@ -81,15 +86,26 @@ def evaluate(
     from pipelines.evaluate import SPLITS, evaluate_outputs, write_report
 
     report = evaluate_outputs(gold, out_dir, pairs)
-    table = Table("split", "docs", "measure P", "R", "F1", "status acc", "bodies F1", "class acc", "class macro-F1", "level acc", "type acc")
+    table = Table("split", "docs", "measure P", "R", "F1", "status acc", "bodies F1", "level acc", "type acc")
     fmt = lambda v: "–" if v is None else f"{v:.3f}"  # noqa: E731
     for split, r in report.items():
         if split not in SPLITS:
             continue
         table.add_row(split, str(r["documents"]), *(fmt(r[k]) for k in (
             "measure_precision", "measure_recall", "measure_f1", "status_accuracy", "bodies_f1",
-            "category_accuracy", "category_macro_f1", "level_accuracy", "doc_type_accuracy")))
+            "level_accuracy", "doc_type_accuracy")))
     console.print(table)
+    classes = Table(
+        "split", "matched", "model acc", "model macro-F1", "cue words acc", "cue words macro-F1",
+        title="classes on matched measures: model vs cue-word baseline",
+    )
+    for split, r in report.items():
+        if split in SPLITS:
+            classes.add_row(split, str(r["categories"]["n"]), *(fmt(r[k]) for k in (
+                "category_accuracy", "category_macro_f1", "category_baseline_accuracy", "category_baseline_macro_f1")))
+    console.print(classes)
+    if "heldout" in report:
+        console.print(confusion_table(report["heldout"]["categories"], title="held-out classes: gold (rows) × model (columns)"))
     every = report["all"]
     for title, rows in (("misses (gold, not found)", every["misses"]), ("false alarms (found, not gold)", every["false_alarms"])):
         listing = Table("file", "span", "text", title=f"{title}: {len(rows)}")
@@ -100,6 +116,33 @@ def evaluate(
         a = report["alignment"]
         console.print(f"alignment on {pairs} (threshold {a['threshold']}): P {a['precision']:.3f} R {a['recall']:.3f} F1 {a['f1']:.3f} ({a['n']} pairs)")
     console.print(f"report written to {write_report(report, out_dir)}")
+
+
+def confusion_table(categories: dict, title: str) -> Table:
+    """Gold class (rows) × predicted class (numbered columns) over the classes that
+    occur, with each gold class's F1 for the model and the cue-word baseline; compact
+    enough for an 80-column terminal."""
+    from rich import box
+
+    confusion = categories["confusion"]
+    model, baseline = categories["model"]["per_class"], categories["cue_word_baseline"]["per_class"]
+    codes = sorted({g for g in confusion} | {p for row in confusion.values() for p in row})
+    table = Table(
+        title=title, caption="n: gold measures of the class; F1: model / cue-word baseline",
+        box=box.SIMPLE_HEAD, padding=(0, 0), pad_edge=False,
+    )
+    table.add_column("gold", no_wrap=True)
+    for i, _ in enumerate(codes, start=1):
+        table.add_column(str(i), justify="right", min_width=2)
+    table.add_column("n", justify="right", min_width=3)
+    table.add_column("F1", justify="right", no_wrap=True)
+    for i, code in enumerate(codes, start=1):
+        row = confusion.get(code, {})
+        cells = [(f"[bold]{row[p]}[/bold]" if p == code else str(row[p])) if row.get(p) else "·" for p in codes]
+        support = sum(row.values())
+        f1 = "–" if not support else f"{model[code]['f1']:.2f}/{baseline.get(code, {}).get('f1', 0.0):.2f}"
+        table.add_row(f"{i:>2} {code}", *cells, str(support), f1)
+    return table
 
 
 @app.command()
@@ -116,6 +159,10 @@ def train(corrections: Optional[Path] = typer.Option(None, help="corrections.yam
 from pipelines.compare import compare_command  # noqa: E402
 
 app.command("compare")(compare_command)
+
+from pipelines.report import report_command  # noqa: E402
+
+app.command("report")(report_command)
 
 taxonomy_app = typer.Typer(help="The catalogue classes file.")
 app.add_typer(taxonomy_app, name="taxonomy")

@@ -7,7 +7,7 @@ import pickle
 import numpy as np
 import pytest
 
-from models.classifier import CatalogueClassifier, ClassifierInput, classification_from_scores
+from models.classifier import CatalogueClassifier, ClassifierInput, classification_from_scores, share_context
 from models.training import load_model, save_model
 
 MEMBERS_HEADING = "（四）切实强化对委员队伍的教育和管理"
@@ -83,3 +83,33 @@ def test_classifier_predict_uncalibrated_when_a_class_is_too_small():
     assert model.calibrated_ is False
     assert list(model.classes_) == ["MEMBERS", "STUDY"]
     assert model.predict_proba([ClassifierInput("建立委员档案")]).shape == (1, 2)
+
+
+def test_classifier_predict_sentence_neighbours_share_scores():
+    probabilities = np.array([[0.6, 0.4], [0.2, 0.8], [0.3, 0.7], [0.9, 0.1]])
+    sentence = "着力抓好社情民意信息工作，发挥骨干信息员作用，加强机关干部采编能力建设"
+    inputs = [
+        ClassifierInput("着力抓好社情民意信息工作", sentence=sentence),
+        ClassifierInput("发挥骨干信息员作用", sentence=sentence),
+        ClassifierInput("加强机关干部采编能力建设", sentence=sentence),
+        ClassifierInput("建立委员履职档案", sentence="建立委员履职档案"),
+    ]
+    mixed = share_context(probabilities, inputs, 1.0)
+    assert mixed[0] == pytest.approx((probabilities[0] + (probabilities[1] + probabilities[2]) / 2) / 2)
+    assert np.allclose(mixed.sum(axis=1), 1.0)
+    assert np.array_equal(mixed[3], probabilities[3])  # alone in its sentence
+    assert np.array_equal(share_context(probabilities, inputs, 0.0), probabilities)
+
+
+def test_classifier_predict_input_from_catalogue_row():
+    row = {
+        "text": "建立委员履职档案",
+        "object": "委员履职档案",
+        "sentence": "建立委员履职档案，完善考核办法。",
+        "section_path": ["二、主要任务", "（四）加强委员队伍建设"],
+    }
+    item = ClassifierInput.from_row(row)
+    assert (item.heading, item.path, item.sentence, item.object) == (
+        "（四）加强委员队伍建设", "二、主要任务", row["sentence"], "委员履职档案"
+    )
+    assert ClassifierInput.from_row({"text": "建立委员履职档案"}) == ClassifierInput("建立委员履职档案")

@@ -13,6 +13,7 @@ DATA = Path(__file__).resolve().parent / "data"
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "tests" / "gold" / "seeds.jsonl"
 HEADING_TWO = "二、准确把握全市政协工作会议的主要精神"
+HEADING_TWO_ONE = "积极探索政协履行职能的制度机制。"
 
 
 def test_training_gold_reader_keeps_the_tune_split_only():
@@ -21,7 +22,9 @@ def test_training_gold_reader_keeps_the_tune_split_only():
         ("全面推进政协职能的制度化、规范化和程序化", "INSTITUTIONS", "tune"),
         ("进一步密切联络各界", "OUTREACH", "tune"),
     ]
-    assert all(m.heading == HEADING_TWO for m in measures)
+    # As the extractors section the file: the innermost heading, the path above it, the sentence.
+    assert all((m.heading, m.path) == (HEADING_TWO_ONE, HEADING_TWO) for m in measures)
+    assert all(m.text in m.sentence for m in measures)
 
 
 def test_training_gold_reader_all_splits_on_request():
@@ -31,8 +34,16 @@ def test_training_gold_reader_all_splits_on_request():
 
 def test_training_gold_set_leaves_out_classes_not_in_the_taxonomy(taxonomy, settings):
     items = build_training_set(taxonomy, [DATA / "gold_tiny.jsonl"], settings=settings)
-    gold = [(i.input.text, i.input.heading, i.label, i.weight) for i in items if i.source == "gold"]
-    assert gold == [("全面推进政协职能的制度化、规范化和程序化", HEADING_TWO, "INSTITUTIONS", settings.training_weights["gold"])]
+    gold = [(i.input.text, i.input.heading, i.input.path, i.label, i.weight) for i in items if i.source == "gold"]
+    assert gold == [
+        ("全面推进政协职能的制度化、规范化和程序化", HEADING_TWO_ONE, HEADING_TWO, "INSTITUTIONS", settings.training_weights["gold"])
+    ]
+
+
+def test_training_gold_reader_without_the_source_falls_back_to_the_nearest_heading(tmp_path):
+    measures = read_gold_measures([DATA / "gold_tiny.jsonl"], corpus_dir=tmp_path)
+    assert [(m.heading, m.path, m.sentence) for m in measures] == [("", "", "")] * 2
+    assert [m.text for m in measures] == ["全面推进政协职能的制度化、规范化和程序化", "进一步密切联络各界"]
 
 
 @pytest.mark.parametrize(
