@@ -26,7 +26,7 @@ import yaml
 
 from extractors.reading import to_simplified
 from models.alignment import MeasureSimilarity
-from models.problems import Problem, compose_file, compose_mapping, line_of, mapping_items, raise_on_errors, value_of
+from models.problems import Problem, compose_mapping, line_of, mapping_items, raise_on_errors, value_of
 
 DEFAULT_COMPARISON_PATH = Path(__file__).with_name("comparison.yaml")
 CONCRETENESS_FLAGS = ("explicit_body", "quantified_target", "deadline", "initiative")
@@ -136,11 +136,8 @@ def load_compare_mapping(path: str | Path) -> tuple[list[GroupSpec], bool]:
             peers: ["004_d26b86c6ea9d91ed.txt#1", "004_d26b86c6ea9d91ed.txt#2"]
     """
     path = str(path)
-    root, problems = compose_file(path)
-    if root is not None and not isinstance(root, yaml.MappingNode):
-        problems.append(Problem(path, line_of(root), "error", "顶层应为映射（groups: …）"))
-    if problems or root is None:
-        raise_on_errors(problems or [Problem(path, None, "error", "文件为空")])
+    root = compose_mapping(path)
+    problems: list[Problem] = []
     specs: list[GroupSpec] = []
     use_metadata = True
     seen_groups = False
