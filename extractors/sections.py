@@ -22,6 +22,7 @@ class HeadingPattern:
     rank: int
     regex: re.Pattern
     whole_line: bool
+    match_only: bool
     paragraph_scope: bool
     inline: bool
     max_len: int | None
@@ -48,6 +49,7 @@ def load_heading_rules(path: Path | None = None) -> HeadingRules:
                 rank=require(item, "rank", int, path),
                 regex=compile_pattern(require(item, "pattern", str, path), path, line),
                 whole_line=item.get("heading", "clause") == "line",
+                match_only=item.get("heading", "clause") == "match",
                 paragraph_scope=item.get("scope", "document") == "paragraph",
                 inline=bool(item.get("inline", False)),
                 max_len=item.get("max_len"),
@@ -73,14 +75,23 @@ class _Heading:
     paragraph_end: int | None  # set when the heading governs one paragraph only
 
 
-def _clause_end(text: str, start: int, line_end: int) -> int:
-    """End of a run-in heading: its first sentence, or first comma-clause when long."""
-    for i in range(start, line_end):
+def _clause_end(text: str, start: int, line_end: int, body: int | None = None) -> int:
+    """End of a run-in heading: its first sentence, or first comma-clause when long.
+
+    ``body`` is where the heading's words begin after its marker (``第一，``), so the
+    marker's own comma does not end it. A short line with no clause stop is a heading
+    as a whole (``（一）围绕中心，强化政治协商职能``): cutting it at the comma loses its topic.
+    """
+    body = start if body is None else body
+    line = text[body:line_end]
+    if line_end - start <= _CLAUSE_MAX and not any(ch in _CLAUSE_END for ch in line):
+        return line_end
+    for i in range(body, line_end):
         if text[i] in _CLAUSE_END:
             if i - start <= _CLAUSE_MAX:
                 return i + (1 if text[i] in _SENTENCE_END else 0)
             break
-    for i in range(start, min(line_end, start + _CLAUSE_MAX + 1)):
+    for i in range(body, min(line_end, start + _CLAUSE_MAX + 1)):
         if text[i] in "，,":
             return i
     return min(line_end, start + _CLAUSE_MAX)
@@ -105,14 +116,16 @@ def _lines(text: str, start: int, end: int, masks: tuple[Mask, ...]):
 def _line_headings(text: str, s: int, e: int, rules: HeadingRules, first_line: bool) -> list[_Heading]:
     line = text[s:e]
     for pattern in rules.patterns:
-        if not pattern.regex.match(line):
+        match = pattern.regex.match(line)
+        if not match:
             continue
         if pattern.whole_line:
             if pattern.max_len and e - s > pattern.max_len:
                 continue
             found = [_Heading(s, e, pattern.kind, pattern.rank, None)]
         else:
-            found = [_Heading(s, _clause_end(text, s, e), pattern.kind, pattern.rank, e if pattern.paragraph_scope else None)]
+            end = s + match.end() if pattern.match_only else _clause_end(text, s, e, s + match.end())
+            found = [_Heading(s, end, pattern.kind, pattern.rank, e if pattern.paragraph_scope else None)]
         return found + _inline_headings(text, found[0].end, e, rules)
     inline = _inline_headings(text, s, e, rules)
     if first_line:
@@ -133,7 +146,8 @@ def _inline_headings(text: str, s: int, e: int, rules: HeadingRules) -> list[_He
         for match in pattern.regex.finditer(text, s, e):
             at = match.start()
             if at == s or text[at - 1] in "。；;，,：:":
-                found.append(_Heading(at, _clause_end(text, at, e), pattern.kind, pattern.rank, e))
+                end = match.end() if pattern.match_only else _clause_end(text, at, e, match.end())
+                found.append(_Heading(at, end, pattern.kind, pattern.rank, e))
     found.sort(key=lambda h: h.start)
     return found
 

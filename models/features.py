@@ -45,18 +45,31 @@ class ClassifierInput:
     sentence: str = ""  # the sentence the measure sits in
 
     @classmethod
-    def from_row(cls, row: Mapping) -> "ClassifierInput":
-        """From a catalogue row: the innermost heading of ``section_path`` is the
-        heading, the others are the path."""
-        path = row.get("section_path") or ()
-        if isinstance(path, str):
-            path = [path]
+    def from_context(cls, text: str, section_path: Sequence[str] | str = (), sentence: str = "", object: str = "") -> "ClassifierInput":
+        """The innermost heading of ``section_path`` is the heading, the others the path.
+
+        A heading that holds the measure itself (`三是积极帮助贫困户找到…项目。` over
+        `积极帮助贫困户找到…项目`) says nothing the clause does not; the heading above it
+        is the measure's context."""
+        path = [section_path] if isinstance(section_path, str) else [str(p) for p in section_path or ()]
+        while path and text and text in path[-1]:
+            path.pop()
         return cls(
-            text=str(row.get("text") or ""),
-            object=str(row.get("object") or ""),
-            heading=str(path[-1]) if path else "",
-            path=" ".join(str(p) for p in path[:-1]),
-            sentence=str(row.get("sentence") or ""),
+            text=text,
+            object=object,
+            heading=path[-1] if path else "",
+            path=" ".join(path[:-1]),
+            sentence=sentence,
+        )
+
+    @classmethod
+    def from_row(cls, row: Mapping) -> "ClassifierInput":
+        """From a catalogue row (``from_context`` of its fields)."""
+        return cls.from_context(
+            str(row.get("text") or ""),
+            row.get("section_path") or (),
+            str(row.get("sentence") or ""),
+            str(row.get("object") or ""),
         )
 
 

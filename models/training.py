@@ -171,9 +171,11 @@ def read_gold_measures(
                 continue
             source = _source_text(corpus_dir, document.source_path)
             for span in document.measures:
+                text = span.text or (source[span.start : span.end] if source is not None else "")
                 context = measure_context(corpus_dir, document.source_path, span.start) if source is not None else None
                 if context is not None and context.section_path:
-                    heading, outer = context.section_path[-1], " ".join(context.section_path[:-1])
+                    seen = ClassifierInput.from_context(text, context.section_path)
+                    heading, outer = seen.heading, seen.path
                 else:
                     heading, outer = (nearest_heading(source, span.start) if source is not None else ""), ""
                 measures.append(
@@ -181,7 +183,7 @@ def read_gold_measures(
                         source_path=document.source_path,
                         start=span.start,
                         end=span.end,
-                        text=span.text or (source[span.start : span.end] if source is not None else ""),
+                        text=text,
                         category=span.category,
                         split=document.split,
                         heading=heading,

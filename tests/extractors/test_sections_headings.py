@@ -23,6 +23,14 @@ def kinds(text):
         ("◆提高政治把握能力、调查研究能力。", "bullet", "◆提高政治把握能力、调查研究能力。"),
         ("首先，要提高认识。然后。", "ordinal_word", "首先，要提高认识。"),
         ("要及时传达学习。政协党组要及时研究部署。", "run_in", "要及时传达学习。"),
+        # a short heading line keeps its topic after the comma
+        ("(一)围绕中心,强化政治协商职能\n正文。", "paren_chinese", "(一)围绕中心,强化政治协商职能"),
+        # the marker's own comma does not end the heading
+        (
+            "第一,在发挥委员主体作用方面,各级政协把充分发挥委员主体作用作为履行职能的重要基础和关键切实抓紧抓好。",
+            "ordinal_word",
+            "第一,在发挥委员主体作用方面",
+        ),
     ],
 )
 def test_sections_heading_patterns(body, kind, heading):
@@ -42,3 +50,14 @@ def test_sections_tree_paths_on_seed(seed_results):
     paths = [section_path(i, sections) for i in range(len(sections))]
     assert ("三、认真贯彻全市政协工作会议的任务要求", "要及时传达学习。") in paths
     assert ("2023年工作回顾",) not in paths
+
+
+def test_sections_aspect_lead_closes_the_enumeration_before_it():
+    text = (
+        "标题\n要求机关干部掌握五个“会”，一是会讲普通话，二是会撰写读书心得体会。"
+        "在构建创新型机关方面，明年将评选若干名优秀政协工作者。"
+    )
+    sections = segment_sections(text, 0, len(text), (), rules=RULES)
+    award = text.index("明年将评选")
+    governing = [s for s in sections if s.start <= award < s.content_end]
+    assert [s.text for s in governing] == ["在构建创新型机关方面"]

@@ -113,3 +113,12 @@ def test_classifier_predict_input_from_catalogue_row():
         "（四）加强委员队伍建设", "二、主要任务", row["sentence"], "委员履职档案"
     )
     assert ClassifierInput.from_row({"text": "建立委员履职档案"}) == ClassifierInput("建立委员履职档案")
+
+
+def test_classifier_predict_heading_that_is_the_measure_gives_way_to_the_one_above():
+    row = {
+        "text": "积极帮助贫困户找到并实施一个能稳定增收的致富项目",
+        "section_path": ["（四）深化“我为扶贫攻坚做件事”活动", "三是积极帮助贫困户找到并实施一个能稳定增收的致富项目。"],
+    }
+    item = ClassifierInput.from_row(row)
+    assert (item.heading, item.path) == ("（四）深化“我为扶贫攻坚做件事”活动", "")
