@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import codecs
+import fnmatch
 import hashlib
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
 from extractors.errors import SourceError
+from extractors.knowledge import data_path, load_yaml
 from extractors.types import Extraction, SourceText
 
 TEXT_SUFFIXES = {".txt": "txt", ".md": "md", ".text": "txt"}
@@ -19,13 +21,31 @@ DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 _GB_FAMILY = {"gb2312", "gbk", "gb18030", "hz", "cp936"}
 
 
+@lru_cache(maxsize=1)
+def _folder_skips() -> tuple[str, ...]:
+    data = load_yaml(data_path("sources.yaml"))
+    return tuple(str(p).lower() for p in data.get("skip_in_folders") or ())
+
+
+def skipped_in_folder(file: Path) -> bool:
+    """A corpus folder's own notes (README.md, SOURCE.md…) are not documents."""
+    name = file.name.lower()
+    return any(fnmatch.fnmatchcase(name, pattern) for pattern in _folder_skips())
+
+
 def list_sources(paths: list[Path]) -> list[tuple[Path, Path]]:
-    """Every supported file under the given files/folders, as (file, root) pairs."""
+    """Every supported file under the given files/folders, as (file, root) pairs;
+    a file named on its own is always listed."""
     found = []
     for path in paths:
         if path.is_dir():
             for file in sorted(path.rglob("*")):
-                if file.is_file() and file.suffix.lower() in FORMATS and not file.name.startswith("."):
+                if (
+                    file.is_file()
+                    and file.suffix.lower() in FORMATS
+                    and not file.name.startswith(".")
+                    and not skipped_in_folder(file)
+                ):
                     found.append((file, path))
         else:
             found.append((path, path.parent))

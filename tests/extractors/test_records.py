@@ -53,3 +53,12 @@ def test_records_gwr_corpus_reads_every_report():
     assert all(not isinstance(i, SourceError) for i in items)
     assert len(items) == sum(1 for line in GWR.read_text(encoding="utf-8").splitlines() if line.strip())
     assert {i.script for i in items} >= {"simplified", "traditional"}
+
+
+def test_folder_notes_are_not_documents_but_a_named_note_is_read(tmp_path):
+    seed = sorted(CORPUS.glob("*.txt"))[0]
+    (tmp_path / "a.txt").write_text(seed.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "SOURCE.md").write_text("# 来源\n国务院政府工作报告，维基文库。\n", encoding="utf-8")
+    (tmp_path / "readme.txt").write_text("本文件夹说明。\n", encoding="utf-8")
+    assert [p.name for p, _ in list_sources([tmp_path])] == ["a.txt"]
+    assert [p.name for p, _ in list_sources([tmp_path / "SOURCE.md"])] == ["SOURCE.md"]
