@@ -12,14 +12,23 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from samples import (
+    DOCX_LIST_ITEMS,
+    DOCX_SECTIONS,
+    DOCX_TABLE,
+    HTML_BREADCRUMB,
+    HTML_FOOTER,
+    HTML_MENU,
+    HTML_SCRIPT,
+    HTML_STYLE_RULE,
+    PDF_HEADER,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpora"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SEED = CORPUS / "000_c4eeb4407c4e4302.txt"
 
-# Running header of the built PDF; a string the seed text does not contain.
-PDF_HEADER = "靖江市政协文件汇编（内部资料）"
 PDF_USER_PASSWORD = "zhengxie"
 
 
@@ -233,20 +242,6 @@ def policy_docx(built_dir: Path, seed: list[str]) -> Path:
 
 
 # Section headings without their numbers: Word numbering supplies 一、 and 二、.
-DOCX_SECTIONS = (
-    ("深刻认识全市政协工作会议的重要意义", "政协各参加单位、各专门委员会、各界别小组、各基层工委、政协机关、广大政协委员和政协工作者要深刻认识会议的重要意义。"),
-    ("准确把握全市政协工作会议的主要精神", "充分认识加强和改进政协工作的重要性。"),
-)
-DOCX_LIST_ITEMS = (
-    "建立健全委员培训制度",
-    "每年对委员至少开展一次集中培训",
-    "建设“有事好商量”协商议事室",
-)
-DOCX_TABLE = (
-    ("任务", "责任单位", "完成时限"),
-    ("学习贯彻会议精神", "政协机关", "年底前"),
-    ("委员工作经费列入预算", "财政部门", "每年"),
-)
 
 
 @pytest.fixture(scope="session")
@@ -265,11 +260,6 @@ def truncated_docx(built_dir: Path, policy_docx: Path) -> Path:
     return path
 
 
-HTML_MENU = ("首页", "政协概况", "协商议政", "委员风采", "联系我们")
-HTML_BREADCRUMB = "当前位置：首页 > 工作动态 > 文件通知"
-HTML_FOOTER = "版权所有：政协靖江市委员会办公室　苏ICP备12345678号"
-HTML_SCRIPT = "alert(1)"
-HTML_STYLE_RULE = "color: #c00"
 
 
 def build_policy_html(paragraphs: list[str]) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from conftest import DOCX_LIST_ITEMS, DOCX_SECTIONS, DOCX_TABLE
+from samples import DOCX_LIST_ITEMS, DOCX_SECTIONS, DOCX_TABLE
 from extractors.docx_text import extract_docx_text, format_number
 from extractors.errors import SourceError
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import HTML_BREADCRUMB, HTML_FOOTER, HTML_MENU, HTML_SCRIPT, HTML_STYLE_RULE
+from samples import HTML_BREADCRUMB, HTML_FOOTER, HTML_MENU, HTML_SCRIPT, HTML_STYLE_RULE
 from extractors.errors import SourceError
 from extractors.html_text import decode_html, extract_html_text
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from conftest import PDF_HEADER
+from samples import PDF_HEADER
 from extractors.errors import SourceError
 from extractors.pdf_text import (
     ENCRYPTED,
