@@ -23,7 +23,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import Mapping, Sequence
 
 import spacy
 from spacy.language import Language
@@ -352,14 +352,47 @@ def _title_end(analysis: str, document: Document) -> int:
     return document.end if newline < 0 else newline
 
 
-def _section_status(index: int | None, sections: Sequence[Section], analysis: str, lexicon: Lexicon) -> str | None:
-    while index is not None:
-        heading = analysis[sections[index].start : sections[index].end]
-        for regex, status in lexicon.section_cues:
-            if regex.search(heading):
-                return status
-        index = sections[index].parent
+def _heading_status(section: Section, analysis: str, lexicon: Lexicon) -> str | None:
+    heading = analysis[section.start : section.end]
+    for regex, status in lexicon.section_cues:
+        if regex.search(heading):
+            return status
     return None
+
+
+def _part_statuses(sections: Sequence[Section], analysis: str, lexicon: Lexicon) -> dict[int, str]:
+    """Status a top-level part takes when neither it nor anything inside names one.
+
+    Reports and speeches move from what was done to what is to be done: after a part
+    headed `二、2015年工作总体部署`, the parts `三、把改革开放扎实推向纵深`… are tasks too.
+    Only forward-looking statuses carry on; a review part does not make later ones DONE.
+    """
+    carried: dict[int, str] = {}
+    current = None
+    for index, section in enumerate(sections):
+        if section.parent is not None:
+            continue
+        status = _heading_status(section, analysis, lexicon)
+        if status is not None and status != "DONE":
+            current = status
+        elif status == "DONE":
+            current = None
+        if current is not None:
+            carried[index] = current
+    return carried
+
+
+def _section_status(
+    index: int | None, sections: Sequence[Section], analysis: str, lexicon: Lexicon, parts: Mapping[int, str] | None = None
+) -> str | None:
+    root = index
+    while index is not None:
+        status = _heading_status(sections[index], analysis, lexicon)
+        if status is not None:
+            return status
+        root = index
+        index = sections[index].parent
+    return (parts or {}).get(root) if root is not None else None
 
 
 def _section_bodies(index: int | None, sections: Sequence[Section], analysis: str, lexicon: Lexicon) -> list[tuple[int, Mention]]:
@@ -405,6 +438,7 @@ def extract_measures(
             default_status = status
             break
     measures: list[Measure] = []
+    parts = _part_statuses(sections, analysis, lexicon)
     section_bodies: dict[int | None, list] = {}
     paragraph_actors: tuple[int, list[tuple[int, Actor]]] = (-1, [])
     texts = (analysis[s.start : s.end] for s in todo)
@@ -428,12 +462,12 @@ def extract_measures(
                 status = "DONE"
             if status == "REQUIRED" and candidate.clause.cue_yields and not candidate.status_from_lead:
                 if section_status is None:
-                    section_status = _section_status(sentence.section, sections, analysis, lexicon) or ""
+                    section_status = _section_status(sentence.section, sections, analysis, lexicon, parts) or ""
                 if "DONE" in (time_status, section_status or default_status):
                     status = "DONE"
             if status is None:
                 if section_status is None:
-                    section_status = _section_status(sentence.section, sections, analysis, lexicon) or ""
+                    section_status = _section_status(sentence.section, sections, analysis, lexicon, parts) or ""
                 status = section_status or default_status
             bodies = [_body(source, offset, a.mention, True, a.role, document.level) for a in candidate.actors]
             if not bodies:

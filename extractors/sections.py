@@ -104,9 +104,10 @@ def _lines(text: str, start: int, end: int, masks: tuple[Mask, ...]):
             newline = text.find("\n", cursor, piece_end)
             line_end = piece_end if newline < 0 else newline
             s, e = cursor, line_end
-            while s < e and text[s] in _SPACE:
+            # Every Unicode space (web pages use U+2003 lines as spacers), and BOMs.
+            while s < e and (text[s].isspace() or text[s] in _SPACE):
                 s += 1
-            while e > s and text[e - 1] in _SPACE + "\r":
+            while e > s and (text[e - 1].isspace() or text[e - 1] in _SPACE):
                 e -= 1
             if e > s:
                 yield s, e

@@ -139,3 +139,26 @@ def test_measures_traditional_text_keeps_source_script(lexicon, nlp):
     sentences = split_sentences(simp, 0, len(simp), (), (), rules=load_sentence_rules())
     (measure,) = extract_measures(source, document, (), sentences, lexicon=lexicon, nlp=nlp)
     assert measure.text == "建立委員履職檔案" == trad[measure.start : measure.end]
+
+
+def _report_statuses(text: str, lexicon, nlp) -> dict[str, str]:
+    from extractors.sections import load_heading_rules, segment_sections
+
+    full = "政府工作报告\n" + text
+    source = SourceText("r.txt", "r.txt", "txt", full, "utf-8", hashlib.sha256(full.encode()).hexdigest(), full)
+    document = Document("r.txt#1", "r.txt", 0, len(full), doc_type="report", level="county")
+    sections = tuple(segment_sections(full, 0, len(full), (), rules=load_heading_rules()))
+    sentences = split_sentences(full, 0, len(full), (), sections, rules=load_sentence_rules())
+    measures = extract_measures(source, document, sections, sentences, lexicon=lexicon, nlp=nlp)
+    return {m.text: m.status for m in measures}
+
+
+def test_measures_report_task_parts_are_not_done(lexicon, nlp):
+    review = "一、2014年工作回顾\n去年，县政协完善了委员履职档案制度。\n"
+    tasks = "二、2015年工作总体部署\n做好今年工作，要把握好以下几点。\n"
+    later = "三、加强政协机关建设\n健全机关内部管理制度。\n"
+    with_tasks = _report_statuses(review + tasks + later, lexicon, nlp)
+    assert with_tasks["县政协完善了委员履职档案制度"] == "DONE"
+    assert with_tasks["健全机关内部管理制度"] == "REQUIRED"  # carried on from the task part
+    # without a task part, a report's plain clauses stay reported practice
+    assert _report_statuses(review + later, lexicon, nlp)["健全机关内部管理制度"] == "DONE"

@@ -37,3 +37,10 @@ def test_noise_does_not_mask_platform_measure():
 @pytest.mark.parametrize("text, flagged", [("在202_年全市", "202_年"), ("是x创新发展", "x"), ("成立*个调研小组", "*"), ("XX县政协", "XX"), ("20XX年,县政协", "20XX年")])
 def test_noise_flags_placeholders(text, flagged):
     assert flagged in [p.text for p in find_placeholders(text, RULES)]
+
+
+def test_noise_licence_footer_is_masked_to_the_end():
+    text = "为实现全年目标任务不懈奋斗！\n\n本作品是中华人民共和国的\n法律\n、\n法规\n，属于\n公有领域\n。\nPublic domain\n"
+    masks = find_masks(text, RULES)
+    assert [m.kind for m in masks] == ["licence_footer"]
+    assert text[masks[0].start :] == masks[0].text and masks[0].text.startswith("本作品")

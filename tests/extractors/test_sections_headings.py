@@ -61,3 +61,8 @@ def test_sections_aspect_lead_closes_the_enumeration_before_it():
     award = text.index("明年将评选")
     governing = [s for s in sections if s.start <= award < s.content_end]
     assert [s.text for s in governing] == ["在构建创新型机关方面"]
+
+
+def test_sections_a_line_of_unicode_spaces_is_not_a_heading():
+    text = "标题\n三、2024年政府工作任务\n\u2003\n要坚持稳中求进。\n"
+    assert [s.text for s in segment_sections(text, 0, len(text), (), rules=RULES)] == ["三、2024年政府工作任务"]
