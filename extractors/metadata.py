@@ -180,7 +180,8 @@ def describe_document(text: str, span: DocumentSpan, rules: MetadataRules) -> di
     title = re.sub(r"\s*\n\s*", " ", title)
     if len(title) > _TITLE_MAX or any(p in title[:-1] for p in "。！？"):
         title = None
-    title_zone = " ".join(head_lines)
+    # Only title-like lines name the genre: a first paragraph (`…主持会议并讲话。`) does not.
+    title_zone = " ".join(line for line in head_lines if len(line) <= _TITLE_MAX and not any(p in line[:-1] for p in "。！？"))
     doc_type = detect_doc_type(title_zone, body[: rules.head_chars], span.author is not None, rules)
 
     issuer = next((line for line in head_lines if rules.issuer_line.match(line)), None)

@@ -31,3 +31,8 @@ def test_peoples_congress_standing_committee_is_not_the_cppcc_one(text, lexicon)
 )
 def test_cppcc_standing_committee_is_still_found(text, lexicon):
     assert "政协常委会" in _canonical(text, lexicon)
+
+
+def test_finance_bureau_by_level_word_but_not_the_budget(lexicon):
+    assert "财政部门" in _canonical("县财政每年安排专项经费", lexicon)
+    assert "财政部门" not in _canonical("委员工作经费列入县财政预算", lexicon)

@@ -108,6 +108,10 @@ def test_measures_status_from_cues_and_doc_type(text, doc_type, status, lexicon,
         "努力使提出的意见建议郑重而不敷衍。",
         "有效履职的关键在于提高质量。",
         "会议交流时间虽然很短。",
+        # a news item's framing meeting, a rule's own enactment and interpretation
+        "3月17日下午，县政协召开十一届十五次主席会议。",
+        "本办法由县政协办公室负责解释，自印发之日起施行。",
+        "现就开展协商议事活动制定如下方案。",
     ],
 )
 def test_measures_non_measures_are_left_out(text, lexicon, nlp):
@@ -162,3 +166,20 @@ def test_measures_report_task_parts_are_not_done(lexicon, nlp):
     assert with_tasks["健全机关内部管理制度"] == "REQUIRED"  # carried on from the task part
     # without a task part, a report's plain clauses stay reported practice
     assert _report_statuses(review + later, lexicon, nlp)["健全机关内部管理制度"] == "DONE"
+
+
+@pytest.mark.parametrize(
+    "text, kept",
+    [
+        # a purpose clause and a prepositional lead are not measures; the clause after them is
+        ("为深入推进基层协商民主建设，县政协制定了实施方案。", ["县政协制定了实施方案"]),
+        ("各专委会要围绕年度协商计划，提前开展专题调研。", ["开展专题调研"]),
+        # 围绕 with its own verb stays a measure
+        ("委员要围绕重点提案开展专题视察。", ["委员要围绕重点提案开展专题视察"]),
+        # verbs and objects of plans and news items
+        ("2024年底前，各镇（街道）全部建成协商议事室。", ["建成协商议事室"]),
+        ("县融媒体中心要开设专栏。", ["融媒体中心要开设专栏"]),
+    ],
+)
+def test_measures_leads_are_cut_off_and_the_action_kept(text, kept, lexicon, nlp):
+    assert [m.text for m in measures_of(text, lexicon, nlp)] == kept

@@ -28,3 +28,19 @@ def test_metadata_issuer_and_title(seed_results):
 
 def test_metadata_speeches_are_speeches(seed_results):
     assert {r.document.doc_type for r in seed_results["003_c6d22d7c8ab3c4ee.txt"][1]} == {"speech"}
+
+
+NEWS = (
+    "县政协召开十一届十五次主席会议\n"
+    "3月17日下午，县政协召开十一届十五次主席会议。县政协主席主持会议并讲话。\n"
+    "会议强调，要把学习贯彻会议精神作为当前的重要政治任务。\n"
+)
+
+
+def test_metadata_a_news_item_is_news_though_its_first_paragraph_mentions_a_speech():
+    from extractors.metadata import describe_document, load_metadata_rules
+    from extractors.splitting import DocumentSpan
+
+    title_end = NEWS.index("\n")
+    span = DocumentSpan(0, len(NEWS), 0, title_end)
+    assert describe_document(NEWS, span, load_metadata_rules())["doc_type"] == "news"
