@@ -10,6 +10,8 @@ between nouns (``政协党组、常务委员会和主席会议``); ``并`` befor
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 
 from extractors.bodies import Mention
@@ -19,6 +21,7 @@ _CLAUSE_STOPS = "，,；;：:。！？!?…"
 _OPENERS = {"“": "”", "《": "》", "（": "）", "(": ")", "「": "」", "『": "』", "【": "】", "‘": "’"}
 _TRIM = " \t\r\n\u3000\u00a0，,；;：:。！？!?、…—-"
 _QUANTIFIERS = "各广大全体"  # 各专门委员会、广大政协委员: part of the chain, not a gap
+_JOINED_WORDS = re.compile(r"(?:(?:以及|和|与|及)[\u4e00-\u9fff]{2})+")  # 落实和反馈(机制)
 
 
 @dataclass
@@ -213,7 +216,10 @@ class ClauseAnalyser:
         tail = text[items[-1][0] : e]
         if "等" in tail and len(tail) - tail.rfind("等") <= 8:
             return [(s, e)]
-        starts = [b - a >= 4 and self.verb_initial(text, a, b, bounds) for a, b in items[1:]]
+        starts = [
+            b - a >= 4 and self.verb_initial(text, a, b, bounds) and not self._verbs_on_head(text, a, b)
+            for a, b in items[1:]
+        ]
         if self._shared_head(text, items, starts):
             return [(s, e)]
         out = [list(items[0])]
@@ -223,6 +229,16 @@ class ClauseAnalyser:
             else:
                 out[-1][1] = b
         return [tuple(x) for x in out]
+
+    def _verbs_on_head(self, text, a, b) -> bool:
+        """``健全协商成果采纳、落实和反馈机制``: a verb joined by 和/与/及 to another
+        two-character word straight before a mechanism noun (``落实和反馈机制``) names
+        the mechanism; it does not start a clause."""
+        match = self.lexicon.verb_regex.match(text, a, b)
+        if not match:
+            return False
+        joined = _JOINED_WORDS.match(text, match.end(), b)
+        return joined is not None and self.lexicon.object_heads.fullmatch(text, joined.end(), b) is not None
 
     def _shared_head(self, text, items, starts) -> bool:
         """``健全深度协商互动、意见充分表达、广泛凝聚共识机制``: a verbless item before a

@@ -35,6 +35,8 @@ def measures_of(text: str, lexicon, nlp, doc_type: str | None = "opinion"):
     [
         # 000: a governing subject, three verb–object clauses
         ("政协党组、常务委员会和主席会议要及时研究部署，提出贯彻意见，带头学习贯彻。", ["研究部署", "提出贯彻意见", "学习贯彻"]),
+        # verbs joined onto a mechanism noun name the mechanism: one measure
+        ("健全协商成果采纳、落实和反馈机制。", ["健全协商成果采纳、落实和反馈机制"]),
         # spec: 、 between verb–object clauses splits, ， too
         ("健全委员联络机构、完善委员联络制度，加强对委员的履职培训。", ["健全委员联络机构", "完善委员联络制度", "加强对委员的履职培训"]),
         # 002: one verb with several objects stays one measure
