@@ -266,7 +266,9 @@ for _ext in _EXTENSIONS:
 
 def build_nlp(lexicon: Lexicon, tokenizer_userdict: Path | None = None) -> Language:
     """A blank Chinese spaCy pipeline: our jieba tokenizer plus the five policycat components."""
-    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    # The tokenizer is replaced right away: the "char" segmenter keeps spaCy from
+    # building jieba's global dictionary (a second, unused one) and logging it.
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "char"}}})
     nlp.tokenizer = JiebaTokenizer(nlp.vocab, build_tokenizer(tokenizer_userdict))
     for name in _FACTORIES:
         nlp.add_pipe(name).set_lexicon(lexicon)

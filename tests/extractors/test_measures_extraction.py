@@ -185,3 +185,20 @@ def test_measures_report_task_parts_are_not_done(lexicon, nlp):
 )
 def test_measures_leads_are_cut_off_and_the_action_kept(text, kept, lexicon, nlp):
     assert [m.text for m in measures_of(text, lexicon, nlp)] == kept
+
+
+def test_measures_pipeline_leaves_jiebas_global_dictionary_alone():
+    """Building it took a second and printed jieba's debug lines through Prefect's log."""
+    import subprocess
+    import sys
+
+    code = (
+        "import jieba\n"
+        "from extractors.measures import build_nlp, load_lexicon\n"
+        "nlp = build_nlp(load_lexicon())\n"
+        "nlp('建立委员履职档案。')\n"
+        "print(jieba.dt.initialized)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
+    assert "Prefix dict" not in done.stderr
