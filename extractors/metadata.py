@@ -41,6 +41,8 @@ class MetadataRules:
     place: re.Pattern
     not_place: re.Pattern
     issuer_line: re.Pattern
+    signature_role: re.Pattern
+    signature_name: re.Pattern
 
 
 def load_metadata_rules(path: Path | None = None) -> MetadataRules:
@@ -73,6 +75,8 @@ def load_metadata_rules(path: Path | None = None) -> MetadataRules:
         place=pattern("place"),
         not_place=pattern("not_place"),
         issuer_line=pattern("issuer_line"),
+        signature_role=pattern("signature_role"),
+        signature_name=pattern("signature_name"),
     )
 
 
@@ -203,9 +207,22 @@ def describe_document(text: str, span: DocumentSpan, rules: MetadataRules) -> di
         "level": level,
         "region": region,
         "issuing_body": issuer or _issuer_from_closing(span.closing) or _issuer_from_title(title_zone),
-        "author": span.author,
+        "author": span.author or _signature(text[span.start : span.end], rules),
         "date": f"{int(date.group(1)):04d}-{int(date.group(2)):02d}-{int(date.group(3)):02d}" if date else None,
     }
+
+
+def _signature(body: str, rules: MetadataRules, lines: int = 6) -> str | None:
+    """The speaker under a speech's title: ``县委书记 张某`` or the role and the name
+    on lines of their own; the name without inner spaces (``李　强`` → ``李强``)."""
+    head = [line.strip() for line in body.splitlines() if line.strip()][:lines]
+    for i, line in enumerate(head):
+        parts = line.split()
+        if len(parts) >= 2 and rules.signature_role.match(" ".join(parts[:-1]).replace(" ", "")) and rules.signature_name.match(parts[-1]):
+            return parts[-1]
+        if rules.signature_role.match(line) and i + 1 < len(head) and rules.signature_name.match(head[i + 1]):
+            return re.sub(r"\s", "", head[i + 1])
+    return None
 
 
 def _issuer_from_closing(closing: str | None) -> str | None:

@@ -87,6 +87,7 @@ def test_measures_support_role_from_huitong(lexicon, nlp):
         ("计划两年内将全部政协委员培训一次。", "speech", "PLANNED"),
         ("就市政协而言，将协助市委制定民主监督的具体实施意见。", "speech", "PLANNED"),
         ("委员们表示，要积极撰写提案。", "news", "PLANNED"),
+        ("县委将把政协工作纳入全县工作总体布局。", "speech", "PLANNED"),
         ("建立委员履职档案。", "opinion", "REQUIRED"),
         ("建立委员履职档案。", "report", "DONE"),
     ],
@@ -181,6 +182,8 @@ def test_measures_report_task_parts_are_not_done(lexicon, nlp):
         # verbs and objects of plans and news items
         ("2024年底前，各镇（街道）全部建成协商议事室。", ["建成协商议事室"]),
         ("县融媒体中心要开设专栏。", ["融媒体中心要开设专栏"]),
+        # a rate reached is the preceding measure's figure, not a measure
+        ("认真办理政协提案，办复率达到100%。", ["办理政协提案"]),
     ],
 )
 def test_measures_leads_are_cut_off_and_the_action_kept(text, kept, lexicon, nlp):

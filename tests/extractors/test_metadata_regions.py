@@ -44,3 +44,21 @@ def test_metadata_a_news_item_is_news_though_its_first_paragraph_mentions_a_spee
     title_end = NEWS.index("\n")
     span = DocumentSpan(0, len(NEWS), 0, title_end)
     assert describe_document(NEWS, span, load_metadata_rules())["doc_type"] == "news"
+
+
+@pytest.mark.parametrize(
+    "head, author",
+    [
+        ("在全县政协工作会议上的讲话\n县委书记 张某\n（2024年5月10日）\n同志们：\n", "张某"),
+        # role and name on lines of their own, the name spaced out (GWR 2024)
+        ("政府工作报告\n——2024年3月5日在第十四届全国人民代表大会第二次会议上\n国务院总理\u3000\n李\u3000强\n各位代表：\n", "李强"),
+        ("关于学习贯彻全市政协工作会议精神的意见\n政协靖江市委员会\n各镇政协工作联络组：\n", None),
+    ],
+)
+def test_metadata_speaker_under_the_title_is_the_author(head, author):
+    from extractors.metadata import describe_document, load_metadata_rules
+    from extractors.splitting import DocumentSpan
+
+    text = head + "要建立委员履职档案。\n"
+    span = DocumentSpan(0, len(text), 0, text.index("\n"))
+    assert describe_document(text, span, load_metadata_rules())["author"] == author
