@@ -127,10 +127,19 @@ class ClauseAnalyser:
             candidate = text[i : i + length]
             if candidate in self.lexicon.strong_verbs or candidate in self.lexicon.weak_verbs:
                 # jieba keeps verb–object compounds whole (制定方案, 开展调研): a verb of two
-                # or more characters at a word start counts even inside the word
-                if i + length in bounds or i + length == limit or (length >= 2 and i in bounds):
-                    return i + length
+                # or more characters at a word start counts even inside the word, when what
+                # follows in the word could be an object (研究生 is a noun, not 研究 + 生)
+                end = i + length
+                if end in bounds or end == limit or (length >= 2 and i in bounds and self._rest_of_word(end, bounds, limit) >= 2):
+                    return end
         return None
+
+    @staticmethod
+    def _rest_of_word(i: int, bounds: set[int], limit: int) -> int:
+        j = i + 1
+        while j < limit and j not in bounds:
+            j += 1
+        return j - i
 
     def verb_phrase_end(self, text: str, i: int, bounds: set[int], limit: int) -> int | None:
         """A verb and the verbs chained to it (建立健全, 坚持和完善, 研究制定)."""

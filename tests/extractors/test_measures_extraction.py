@@ -115,6 +115,9 @@ def test_measures_status_from_cues_and_doc_type(text, doc_type, status, lexicon,
         "3月17日下午，县政协召开十一届十五次主席会议。",
         "本办法由县政协办公室负责解释，自印发之日起施行。",
         "现就开展协商议事活动制定如下方案。",
+        # statistics and noun phrases of work reports
+        "研究生规模达到1144万人。",
+        "研究生招生规模扩大。",  # 研究 inside 研究生 is not a verb
     ],
 )
 def test_measures_non_measures_are_left_out(text, lexicon, nlp):
