@@ -118,6 +118,9 @@ def test_measures_status_from_cues_and_doc_type(text, doc_type, status, lexicon,
         # statistics and noun phrases of work reports
         "研究生规模达到1144万人。",
         "研究生招生规模扩大。",  # 研究 inside 研究生 is not a verb
+        # problems a survey report finds are not measures
+        "部分委员对政协工作了解不深，有的提案缺乏调研论证。",
+        "委员履职考核结果运用不充分。",
     ],
 )
 def test_measures_non_measures_are_left_out(text, lexicon, nlp):
