@@ -218,7 +218,7 @@ def _signature(body: str, rules: MetadataRules, lines: int = 6) -> str | None:
     head = [line.strip() for line in body.splitlines() if line.strip()][:lines]
     for i, line in enumerate(head):
         parts = line.split()
-        if len(parts) >= 2 and rules.signature_role.match(" ".join(parts[:-1]).replace(" ", "")) and rules.signature_name.match(parts[-1]):
+        if len(parts) >= 2 and rules.signature_role.match("".join(parts[:-1])) and rules.signature_name.match(parts[-1]):
             return parts[-1]
         if rules.signature_role.match(line) and i + 1 < len(head) and rules.signature_name.match(head[i + 1]):
             return re.sub(r"\s", "", head[i + 1])
