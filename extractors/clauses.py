@@ -134,6 +134,11 @@ class ClauseAnalyser:
                     return end
         return None
 
+    def _names_head(self, text: str, i: int, limit: int) -> bool:
+        """A verb straight before a bare mechanism noun is part of its name
+        (完善和落实考核制度: 考核制度, not 考核 + 制度)."""
+        return self.lexicon.object_heads.fullmatch(text, i, limit) is not None
+
     @staticmethod
     def _rest_of_word(i: int, bounds: set[int], limit: int) -> int:
         j = i + 1
@@ -148,7 +153,7 @@ class ClauseAnalyser:
             return None
         while end < limit:
             nxt = self.verb_at(text, end, bounds, limit)
-            if nxt is not None and nxt - end >= 2:
+            if nxt is not None and nxt - end >= 2 and not self._names_head(text, nxt, limit):
                 end = nxt
                 continue
             joined = False
@@ -156,7 +161,7 @@ class ClauseAnalyser:
                 if text.startswith(join, end):
                     nxt = self.verb_at(text, end + len(join), bounds, limit)
                     # 坚持和完善X: both verbs share the object; 健全X和完善Y are split earlier
-                    if nxt is not None and nxt - end - len(join) >= 2 and nxt < limit:
+                    if nxt is not None and nxt - end - len(join) >= 2 and nxt < limit and not self._names_head(text, nxt, limit):
                         end, joined = nxt, True
                         break
             if not joined:

@@ -35,6 +35,9 @@ def measures_of(text: str, lexicon, nlp, doc_type: str | None = "opinion"):
     [
         # 000: a governing subject, three verb–object clauses
         ("政协党组、常务委员会和主席会议要及时研究部署，提出贯彻意见，带头学习贯彻。", ["研究部署", "提出贯彻意见", "学习贯彻"]),
+        # a verb straight before a bare mechanism noun is part of its name: 考核制度, 学习制度
+        ("完善和落实考核制度。", ["完善和落实考核制度"]),
+        ("建立健全学习制度。", ["建立健全学习制度"]),
         # verbs joined onto a mechanism noun name the mechanism: one measure
         ("健全协商成果采纳、落实和反馈机制。", ["健全协商成果采纳、落实和反馈机制"]),
         # spec: 、 between verb–object clauses splits, ， too
