@@ -193,6 +193,8 @@ def test_measures_report_task_parts_are_not_done(lexicon, nlp):
         ("县融媒体中心要开设专栏。", ["融媒体中心要开设专栏"]),
         # a rate reached is the preceding measure's figure, not a measure
         ("认真办理政协提案，办复率达到100%。", ["办理政协提案"]),
+        # solving a shortage is a measure, though the clause ends in 不足
+        ("着力解决基层政协工作力量不足。", ["解决基层政协工作力量不足"]),
     ],
 )
 def test_measures_leads_are_cut_off_and_the_action_kept(text, kept, lexicon, nlp):
