@@ -86,6 +86,7 @@ class Lexicon:
     sentence_leads: tuple[tuple[re.Pattern, str], ...]
     time_cues: tuple[tuple[re.Pattern, str], ...]
     section_cues: tuple[tuple[re.Pattern, str], ...]
+    review_parts: tuple[tuple[re.Pattern, str], ...]
     doc_type_defaults: dict[str, str]
     document_cues: tuple[tuple[re.Pattern, str], ...]
     document_cue_chars: int
@@ -249,6 +250,7 @@ def _load_status(path: Path) -> dict:
         sentence_leads=pattern_list("sentence_leads"),
         time_cues=pattern_list("time_cues"),
         section_cues=pattern_list("section_cues"),
+        review_parts=pattern_list("review_parts"),
         doc_type_defaults=dict(defaults),
         document_cues=pattern_list("document_cues"),
         document_cue_chars=require(data, "document_cue_chars", int, path),

@@ -367,19 +367,25 @@ def _part_statuses(sections: Sequence[Section], analysis: str, lexicon: Lexicon)
 
     Reports and speeches move from what was done to what is to be done: after a part
     headed `二、2015年工作总体部署`, the parts `三、把改革开放扎实推向纵深`… are tasks too.
-    Only forward-looking statuses carry on; a review part does not make later ones DONE.
+    Only forward-looking statuses carry on; a review part does not make later ones DONE,
+    but a dated review (``review_parts`` in ``status.yaml``) makes them the year's tasks.
+    A status carries only to parts numbered like the one that set it (`三、` after `二、`):
+    a stray title line inside a review part is not a part of its own.
     """
     carried: dict[int, str] = {}
-    current = None
+    current, kind = None, None
     for index, section in enumerate(sections):
         if section.parent is not None:
             continue
         status = _heading_status(section, analysis, lexicon)
         if status is not None and status != "DONE":
-            current = status
+            current, kind = status, section.kind
         elif status == "DONE":
-            current = None
-        if current is not None:
+            # after `一、１９９４年国内工作的回顾` come the year's tasks, whatever their headings say
+            heading = analysis[section.start : section.end]
+            current = next((after for regex, after in lexicon.review_parts if regex.search(heading)), None)
+            kind = section.kind
+        if current is not None and section.kind == kind:
             carried[index] = current
     return carried
 
