@@ -11,7 +11,6 @@ between nouns (``政协党组、常务委员会和主席会议``); ``并`` befor
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass, field
 
 from extractors.bodies import Mention
@@ -252,7 +251,7 @@ class ClauseAnalyser:
         if not match:
             return False
         joined = _JOINED_WORDS.match(text, match.end(), b)
-        return joined is not None and self.lexicon.object_heads.fullmatch(text, joined.end(), b) is not None
+        return joined is not None and self._names_head(text, joined.end(), b)
 
     def _shared_head(self, text, items, starts) -> bool:
         """``健全深度协商互动、意见充分表达、广泛凝聚共识机制``: a verbless item before a
@@ -262,7 +261,6 @@ class ClauseAnalyser:
             return False
         last = text[items[-1][0] : items[-1][1]]
         return self.lexicon.object_heads.search(last) is not None
-
 
     def _split_bing(self, text, s, e, bounds) -> list[tuple[int, int]]:
         """``建立X并落实Y``: 并 before a new verb–object starts a clause."""

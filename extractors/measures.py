@@ -23,7 +23,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import Sequence
 
 import spacy
 from spacy.language import Language
@@ -362,8 +362,9 @@ def _heading_status(section: Section, analysis: str, lexicon: Lexicon) -> str | 
     return None
 
 
-def _part_statuses(sections: Sequence[Section], analysis: str, lexicon: Lexicon) -> dict[int, str]:
-    """Status a top-level part takes when neither it nor anything inside names one.
+def _section_statuses(sections: Sequence[Section], analysis: str, lexicon: Lexicon) -> list[str | None]:
+    """The status each section gives clauses that name none: its heading's cue, else
+    the nearest enclosing heading's, else what its top-level part carries.
 
     Reports and speeches move from what was done to what is to be done: after a part
     headed `二、2015年工作总体部署`, the parts `三、把改革开放扎实推向纵深`… are tasks too.
@@ -372,35 +373,22 @@ def _part_statuses(sections: Sequence[Section], analysis: str, lexicon: Lexicon)
     A status carries only to parts numbered like the one that set it (`三、` after `二、`):
     a stray title line inside a review part is not a part of its own.
     """
-    carried: dict[int, str] = {}
+    resolved: list[str | None] = []  # parents come before their children
     current, kind = None, None
-    for index, section in enumerate(sections):
+    for section in sections:
+        own = _heading_status(section, analysis, lexicon)
         if section.parent is not None:
+            resolved.append(own or resolved[section.parent])
             continue
-        status = _heading_status(section, analysis, lexicon)
-        if status is not None and status != "DONE":
-            current, kind = status, section.kind
-        elif status == "DONE":
+        if own is not None and own != "DONE":
+            current, kind = own, section.kind
+        elif own == "DONE":
             # after `一、１９９４年国内工作的回顾` come the year's tasks, whatever their headings say
             heading = analysis[section.start : section.end]
             current = next((after for regex, after in lexicon.review_parts if regex.search(heading)), None)
             kind = section.kind
-        if current is not None and section.kind == kind:
-            carried[index] = current
-    return carried
-
-
-def _section_status(
-    index: int | None, sections: Sequence[Section], analysis: str, lexicon: Lexicon, parts: Mapping[int, str] | None = None
-) -> str | None:
-    root = index
-    while index is not None:
-        status = _heading_status(sections[index], analysis, lexicon)
-        if status is not None:
-            return status
-        root = index
-        index = sections[index].parent
-    return (parts or {}).get(root) if root is not None else None
+        resolved.append(own or (current if section.kind == kind else None))
+    return resolved
 
 
 def _section_bodies(index: int | None, sections: Sequence[Section], analysis: str, lexicon: Lexicon) -> list[tuple[int, Mention]]:
@@ -446,7 +434,7 @@ def extract_measures(
             default_status = status
             break
     measures: list[Measure] = []
-    parts = _part_statuses(sections, analysis, lexicon)
+    section_statuses = _section_statuses(sections, analysis, lexicon)
     section_bodies: dict[int | None, list] = {}
     paragraph_actors: tuple[int, list[tuple[int, Actor]]] = (-1, [])
     texts = (analysis[s.start : s.end] for s in todo)
@@ -456,7 +444,7 @@ def extract_measures(
         if paragraph != paragraph_actors[0]:
             paragraph_actors = (paragraph, [])
         path = section_path(sentence.section, sections)
-        section_status = None
+        section_status = section_statuses[sentence.section] if sentence.section is not None else None
         time_status = _sentence_time_status(doc_text(doc), lexicon)
         for candidate in doc._.measures:
             if candidate.actors and candidate.clause.own_subject:
@@ -469,13 +457,9 @@ def extract_measures(
             if status is None and time_status == "DONE":
                 status = "DONE"
             if status == "REQUIRED" and candidate.clause.cue_yields and not candidate.status_from_lead:
-                if section_status is None:
-                    section_status = _section_status(sentence.section, sections, analysis, lexicon, parts) or ""
                 if "DONE" in (time_status, section_status or default_status):
                     status = "DONE"
             if status is None:
-                if section_status is None:
-                    section_status = _section_status(sentence.section, sections, analysis, lexicon, parts) or ""
                 status = section_status or default_status
             bodies = [_body(source, offset, a.mention, True, a.role, document.level) for a in candidate.actors]
             if not bodies:

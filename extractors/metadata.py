@@ -182,10 +182,10 @@ def describe_document(text: str, span: DocumentSpan, rules: MetadataRules) -> di
     if rules.issuer_line.match(title) and len(head_lines) > 1 and head_lines[0] == title:
         title = head_lines[1]  # 政协靖江市委员会 / 关于…的意见: the issuer heads the title
     title = re.sub(r"\s*\n\s*", " ", title)
-    if len(title) > _TITLE_MAX or any(p in title[:-1] for p in "。！？"):
+    if not _title_like(title):
         title = None
     # Only title-like lines name the genre: a first paragraph (`…主持会议并讲话。`) does not.
-    title_zone = " ".join(line for line in head_lines if len(line) <= _TITLE_MAX and not any(p in line[:-1] for p in "。！？"))
+    title_zone = " ".join(line for line in head_lines if _title_like(line))
     doc_type = detect_doc_type(title_zone, body[: rules.head_chars], span.author is not None, rules)
 
     issuer = next((line for line in head_lines if rules.issuer_line.match(line)), None)
@@ -210,6 +210,11 @@ def describe_document(text: str, span: DocumentSpan, rules: MetadataRules) -> di
         "author": span.author or _signature(text[span.start : span.end], rules),
         "date": f"{int(date.group(1)):04d}-{int(date.group(2)):02d}-{int(date.group(3)):02d}" if date else None,
     }
+
+
+def _title_like(line: str) -> bool:
+    """Short, and no sentence ends inside it."""
+    return len(line) <= _TITLE_MAX and not any(p in line[:-1] for p in "。！？")
 
 
 def _signature(body: str, rules: MetadataRules, lines: int = 6) -> str | None:

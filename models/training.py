@@ -70,13 +70,20 @@ class GoldMeasure:
     text: str
     category: str | None
     split: str | None
-    heading: str = ""
     status: str | None = None
-    path: str = ""  # headings above ``heading``, outermost first
+    section_path: tuple[str, ...] = ()  # headings above the measure, outermost first
     sentence: str = ""
 
     def as_input(self) -> ClassifierInput:
-        return ClassifierInput(text=self.text, heading=self.heading, path=self.path, sentence=self.sentence)
+        return ClassifierInput.from_context(self.text, self.section_path, self.sentence)
+
+    @property
+    def heading(self) -> str:
+        return self.as_input().heading
+
+    @property
+    def path(self) -> str:
+        return self.as_input().path
 
 
 # Heading lines as they open a line in these documents: 一、 （一） (一) 1. 1、 （1） 第一篇 ——坚持…
@@ -174,10 +181,10 @@ def read_gold_measures(
                 text = span.text or (source[span.start : span.end] if source is not None else "")
                 context = measure_context(corpus_dir, document.source_path, span.start) if source is not None else None
                 if context is not None and context.section_path:
-                    seen = ClassifierInput.from_context(text, context.section_path)
-                    heading, outer = seen.heading, seen.path
+                    headings = context.section_path
                 else:
-                    heading, outer = (nearest_heading(source, span.start) if source is not None else ""), ""
+                    nearest = nearest_heading(source, span.start) if source is not None else ""
+                    headings = (nearest,) if nearest else ()
                 measures.append(
                     GoldMeasure(
                         source_path=document.source_path,
@@ -186,9 +193,8 @@ def read_gold_measures(
                         text=text,
                         category=span.category,
                         split=document.split,
-                        heading=heading,
                         status=span.status,
-                        path=outer,
+                        section_path=tuple(headings),
                         sentence=context.sentence if context is not None else "",
                     )
                 )

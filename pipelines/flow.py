@@ -138,8 +138,7 @@ def compare_outputs(out_dir: str, corpus_dirs: list[str]) -> dict:
     try:
         return run_comparison(Path(out_dir), roots, default_mapping(roots))
     except Exception as exc:  # noqa: BLE001 - reported in errors.jsonl, the catalogue stands
-        outputs.append_jsonl(Path(out_dir) / "errors.jsonl", [error_row(out_dir, f"comparison failed: {exc!r}", "compare")])
-        return {"error": repr(exc), "traceback": traceback.format_exc()}
+        return _step_failed(out_dir, "compare", "comparison", exc)
 
 
 @task(name="write reports")
@@ -150,8 +149,13 @@ def report_outputs(out_dir: str, corpus_dirs: list[str]) -> dict:
     try:
         return write_reports(out_dir, corpus_dirs)
     except Exception as exc:  # noqa: BLE001 - reported in errors.jsonl, the catalogue stands
-        outputs.append_jsonl(Path(out_dir) / "errors.jsonl", [error_row(out_dir, f"reports failed: {exc}", "report")])
-        return {"error": str(exc)}
+        return _step_failed(out_dir, "report", "reports", exc)
+
+
+def _step_failed(out_dir: str, stage: str, what: str, exc: Exception) -> dict:
+    """A late step's failure as a row of errors.jsonl and the step's summary."""
+    outputs.write_jsonl(Path(out_dir) / "errors.jsonl", [error_row(out_dir, f"{what} failed: {exc!r}", stage)], append=True)
+    return {"error": repr(exc), "traceback": traceback.format_exc()}
 
 
 def write_run_outputs(out_dir: Path, batch: Batch, measures: list[dict]) -> dict:
