@@ -93,12 +93,13 @@ def process_source(source: SourceText, resources: Resources, *, with_tokens: boo
         sentences = [replace(s, text=text[s.start : s.end]) for s in sentences]
         if with_tokens:
             sentences = [replace(s, tokens=tokenize(s, analysis, text, resources.tokenizer)) for s in sentences]
-        measures: tuple = ()
+        candidates: tuple = ()
         if resources.lexicon is not None:
-            from extractors.measures import extract_measures
+            from extractors.measures import extract_candidates
 
-            measures = extract_measures(source, document, sections, sentences, lexicon=resources.lexicon, nlp=resources.nlp)
-        results.append(DocumentResult(document, doc_masks, doc_placeholders, sections, tuple(sentences), measures))
+            candidates = extract_candidates(source, document, sections, sentences, lexicon=resources.lexicon, nlp=resources.nlp)
+        measures = tuple(c for c in candidates if c.rule_reason is None)
+        results.append(DocumentResult(document, doc_masks, doc_placeholders, sections, tuple(sentences), measures, candidates))
     return results
 
 

@@ -75,6 +75,7 @@ class Lexicon:
     topic_patterns: tuple[re.Pattern, ...]
     recipient_verbs: frozenset[str]
     content_heading_kinds: frozenset[str]
+    title_max_chars: int
     placeholder: re.Pattern
     # bodies
     body_patterns: tuple[BodyPattern, ...]
@@ -181,6 +182,7 @@ def _load_measures(path: Path) -> dict:
         topic_patterns=tuple(compile_pattern(p, path, line) for p, line in zip(data["topic_patterns"], data["topic_patterns"].item_lines)),
         recipient_verbs=frozenset(_strings(data, "recipient_verbs", path)),
         content_heading_kinds=frozenset(_strings(data, "content_heading_kinds", path)),
+        title_max_chars=require(data, "title_max_chars", int, path),
         placeholder=compile_pattern(require(data, "placeholder", str, path), path, line("placeholder")),
     )
 

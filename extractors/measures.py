@@ -21,6 +21,7 @@ file keeps ids for every passage whose offsets did not move.
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
@@ -345,13 +346,19 @@ def _heading_sentence(sentence: Sentence, sections: Sequence[Section], lexicon: 
     return False
 
 
-def _title_end(analysis: str, document: Document) -> int:
-    """End of the document's first non-empty line: its title, never a measure."""
+def _title_end(analysis: str, document: Document, lexicon: Lexicon) -> int:
+    """End of the document's title: its first non-empty line, when that line is short
+    enough to be one. A page with its line breaks removed has no title line."""
+    if document.title:
+        at = analysis.find(document.title, document.start, document.end)
+        if at >= 0:
+            return at + len(document.title)
     i = document.start
     while i < document.end and analysis[i].isspace():
         i += 1
     newline = analysis.find("\n", i, document.end)
-    return document.end if newline < 0 else newline
+    end = document.end if newline < 0 else newline
+    return end if end - i <= lexicon.title_max_chars else i
 
 
 def _heading_status(section: Section, analysis: str, lexicon: Lexicon) -> str | None:
@@ -422,10 +429,25 @@ def extract_measures(
     lexicon: Lexicon,
     nlp,
 ) -> tuple[Measure, ...]:
-    """Every measure of ``document``; spans index ``source.text``."""
+    """Every measure the rules accept in ``document``; spans index ``source.text``."""
+    return tuple(m for m in extract_candidates(source, document, sections, sentences, lexicon=lexicon, nlp=nlp) if m.rule_reason is None)
+
+
+def extract_candidates(
+    source: SourceText,
+    document: Document,
+    sections: Sequence[Section],
+    sentences: Sequence[Sentence],
+    *,
+    lexicon: Lexicon,
+    nlp,
+) -> tuple[Measure, ...]:
+    """Every clause of ``document`` that could be a measure, titles and headings
+    included, each with ``rule_reason`` (why the rules would drop it, or None) and
+    ``signals`` (the rules' evidence as feature strings for a learned decision)."""
     analysis = source.analysis_text
-    title_end = _title_end(analysis, document)
-    todo = [s for s in sentences if s.start >= title_end and not _heading_sentence(s, sections, lexicon)]
+    title_end = _title_end(analysis, document, lexicon)
+    todo = [s for s in sentences if s.end > document.start]
     issuer = canonical_body(document.issuing_body, lexicon)
     default_status = lexicon.doc_type_defaults.get(document.doc_type or "", lexicon.default_status)
     opening = analysis[document.start : min(document.end, document.start + lexicon.document_cue_chars)]
@@ -440,17 +462,20 @@ def extract_measures(
     texts = (analysis[s.start : s.end] for s in todo)
     for sentence, doc in zip(todo, nlp.pipe(texts, batch_size=256)):
         offset = sentence.start
+        structure = "title" if sentence.start < title_end else "heading" if _heading_sentence(sentence, sections, lexicon) else "body"
         paragraph = analysis.rfind("\n", 0, offset)
         if paragraph != paragraph_actors[0]:
             paragraph_actors = (paragraph, [])
         path = section_path(sentence.section, sections)
         section_status = section_statuses[sentence.section] if sentence.section is not None else None
         time_status = _sentence_time_status(doc_text(doc), lexicon)
-        for candidate in doc._.measures:
+        section = sections[sentence.section] if sentence.section is not None else None
+        for rank, candidate in enumerate(doc._.measures):
             if candidate.actors and candidate.clause.own_subject:
                 paragraph_actors = (paragraph, [(offset, a) for a in candidate.actors])
-            if candidate.rejected:
+            if candidate.end <= candidate.start:
                 continue
+            reason = structure if structure != "body" else candidate.rejected
             status = candidate.status
             if status in (None, "REQUIRED") and time_status == "PLANNED" and not candidate.status_from_lead:
                 status = "PLANNED"
@@ -481,6 +506,26 @@ def extract_measures(
                 Target(offset + t.start, offset + t.end, t.kind, source.text[offset + t.start : offset + t.end], t.value, t.unit, t.comparator)
                 for t in candidate.targets
             )
+            signals = (
+                f"rule={candidate.rejected or 'ok'}",
+                f"structure={structure}",
+                f"status={status}",
+                f"cue={candidate.clause.cue[0] if candidate.clause.cue else 'none'}",
+                f"lead={'yes' if candidate.status_from_lead else 'no'}",
+                f"time={time_status}",
+                f"section_status={section_status}",
+                f"default_status={default_status}",
+                f"section_kind={section.kind if section else 'none'}",
+                f"depth={min(section.depth, 4) if section else 0}",
+                f"strength={getattr(clause, 'strength', None)}",
+                f"own_subject={bool(clause.own_subject)}",
+                f"explicit={bool(candidate.actors)}",
+                f"targets={bool(targets)}",
+                f"initiatives={bool(candidate.initiatives)}",
+                f"rank={min(rank, 3)}",
+                f"last={rank == len(doc._.measures) - 1}",
+                f"sentence_end={_end_mark(doc_text(doc))}",
+            )
             measures.append(
                 Measure(
                     measure_id=measure_id(document.source_path, start, end, text),
@@ -492,13 +537,21 @@ def extract_measures(
                     sentence_start=sentence.start,
                     sentence_end=sentence.end,
                     section_path=path,
-                    action=source.text[offset + clause.verb_start : offset + clause.verb_end],
+                    action=source.text[offset + clause.verb_start : offset + clause.verb_end] if clause.has_verb else "",
                     object=source.text[offset + candidate.object_start : offset + candidate.object_end],
                     status=status,
                     bodies=tuple(bodies),
                     targets=targets,
                     initiatives=tuple(dict.fromkeys(source.text[offset + s : offset + e] for s, e in candidate.initiatives)),
                     placeholder=bool(lexicon.placeholder.search(text)),
+                    rule_reason=reason,
+                    signals=signals,
                 )
             )
     return tuple(measures)
+
+
+def _end_mark(sentence: str) -> str:
+    """The sentence's closing mark, full-width folded: a heading ends in none."""
+    tail = sentence.rstrip()
+    return unicodedata.normalize("NFKC", tail[-1]) if tail and not tail[-1].isalnum() else "none"

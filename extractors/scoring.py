@@ -117,12 +117,23 @@ class GoldDocument:
     level: str | None
     split: str | None
     measures: tuple[Span, ...]
+    file: Path | None = None  # the annotated file itself, when the gold names it
+    group: str | None = None  # place: cross-validation and the train/test split never divide one
+    genre: str | None = None  # finer genre (rules, news, …) for per-genre figures
+    doc_id: str | None = None
 
 
-def load_gold(path: Path | str) -> list[GoldDocument]:
-    """Gold JSON Lines: one document a line (see the catalogue spec)."""
+def load_gold(path: Path | str, root: Path | str | None = None) -> list[GoldDocument]:
+    """Gold JSON Lines: one document a line (see the catalogue spec).
+
+    A line with ``file`` and ``sha256`` stores offsets only: its measure texts are
+    read from that file (a path relative to ``root``, by default the project folder
+    two levels above the gold file), and a file whose bytes changed is an error.
+    """
+    path = Path(path)
+    root = Path(root) if root is not None else path.resolve().parents[2]
     documents = []
-    for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
             continue
         try:
@@ -130,8 +141,20 @@ def load_gold(path: Path | str) -> list[GoldDocument]:
         except json.JSONDecodeError as exc:
             raise ValueError(f"{path}:{number}: not JSON: {exc.msg}") from exc
         source_path = row["source_path"]
+        file = text = None
+        if "file" in row:
+            file = (root / row["file"]).resolve()
+            text = _read_checked(file, row.get("sha256"), f"{path}:{number}")
         measures = tuple(
-            Span(source_path, m["start"], m["end"], m.get("text", ""), m.get("status"), frozenset(m.get("bodies", ())), m.get("category"))
+            Span(
+                source_path,
+                m["start"],
+                m["end"],
+                text[m["start"] : m["end"]] if text is not None else m.get("text", ""),
+                m.get("status"),
+                frozenset(m.get("bodies", ())),
+                m.get("category"),
+            )
             for m in row.get("measures", ())
         )
         documents.append(
@@ -143,9 +166,25 @@ def load_gold(path: Path | str) -> list[GoldDocument]:
                 row.get("level"),
                 row.get("split"),
                 measures,
+                file,
+                row.get("group"),
+                row.get("genre"),
+                row.get("doc_id"),
             )
         )
     return documents
+
+
+def _read_checked(file: Path, sha256: str | None, where: str) -> str:
+    import hashlib
+
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise ValueError(f"{where}: annotated file {file} cannot be read: {exc.strerror}") from exc
+    if sha256 is None or hashlib.sha256(data).hexdigest() != sha256:
+        raise ValueError(f"{where}: {file} changed since it was annotated (sha256 differs): re-check its gold offsets")
+    return data.decode("utf-8")
 
 
 def predicted_span(measure) -> Span:

@@ -155,6 +155,11 @@ class Measure:
     targets: tuple[Target, ...] = ()
     initiatives: tuple[str, ...] = ()
     placeholder: bool = False
+    # Candidate generation is generous; a learned decision keeps or drops each one.
+    rule_reason: str | None = None  # why the rules alone would drop it (None: they keep it)
+    signals: tuple[str, ...] = ()  # the rules' evidence, as features for the learned decisions
+    score: float | None = None  # probability that this is a measure, once decided
+    evidence: tuple[str, ...] = ()  # the strongest features of that decision
 
 
 @dataclass(frozen=True)
@@ -167,3 +172,4 @@ class DocumentResult:
     sections: tuple[Section, ...]
     sentences: tuple[Sentence, ...]
     measures: tuple[Measure, ...] = ()
+    candidates: tuple[Measure, ...] = ()  # every clause considered, kept or not

@@ -1,0 +1,157 @@
+"""Features of the learned decisions, from the extractors' candidates and documents.
+
+Text features are read from the analysis text (simplified characters), full-width
+folded, so a traditional or half-width copy of a page gives the same features.
+The rules' verdicts and evidence (``Measure.signals``) are features, not gates.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Sequence
+
+import yaml
+
+from extractors.types import DocumentResult, Measure
+
+SETTINGS_PATH = Path(__file__).resolve().parent / "decisions.yaml"
+
+
+@dataclass(frozen=True)
+class DecisionSettings:
+    ngram_sizes: tuple[int, ...]
+    prefix_chars: int
+    head_chars: int
+    level_cues: dict[str, tuple[str, ...]]
+    type_cues: tuple[str, ...]
+    measure_c: tuple[float, ...]
+    status_c: tuple[float, ...]
+    document_c: tuple[float, ...]
+    thresholds: tuple[float, ...]
+    folds: int
+    naive_verbs: tuple[str, ...]
+    learning_curve: tuple[float, ...]
+
+
+@lru_cache(maxsize=4)
+def load_decision_settings(path: Path = SETTINGS_PATH) -> DecisionSettings:
+    with open(path, encoding="utf-8") as handle:
+        data = yaml.safe_load(handle)
+    try:
+        return DecisionSettings(
+            ngram_sizes=tuple(int(n) for n in data["ngram_sizes"]),
+            prefix_chars=int(data["prefix_chars"]),
+            head_chars=int(data["head_chars"]),
+            level_cues={str(k): tuple(v) for k, v in data["level_cues"].items()},
+            type_cues=tuple(data["type_cues"]),
+            measure_c=tuple(float(v) for v in data["grid"]["measure_c"]),
+            status_c=tuple(float(v) for v in data["grid"]["status_c"]),
+            document_c=tuple(float(v) for v in data["grid"]["document_c"]),
+            thresholds=tuple(float(v) for v in data["grid"]["thresholds"]),
+            folds=int(data["folds"]),
+            naive_verbs=tuple(data["naive_verbs"]),
+            learning_curve=tuple(float(v) for v in data["learning_curve"]),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValueError(f"{path}: {exc!r}") from exc
+
+
+def fold(text: str) -> str:
+    """Full-width to half-width, one character for one (offsets are not needed here)."""
+    return "".join(unicodedata.normalize("NFKC", ch)[:1] or ch for ch in text)
+
+
+def _ngrams(prefix: str, text: str, sizes: Sequence[int], out: dict) -> None:
+    for n in sizes:
+        for i in range(len(text) - n + 1):
+            gram = text[i : i + n]
+            if not gram.isspace():
+                out[f"{prefix}{gram}"] = 1.0
+
+
+def _analysis_part(measure: Measure, piece: str, source_text: str, analysis: str) -> str:
+    """``piece`` (a substring of the measure's source text) in analysis characters."""
+    if not piece:
+        return ""
+    at = source_text.find(piece, measure.start, measure.end)
+    return analysis[at : at + len(piece)] if at >= 0 else piece
+
+
+def measure_features(measure: Measure, source_text: str, analysis: str, doc_type: str | None, settings: DecisionSettings) -> dict[str, float]:
+    text = fold(analysis[measure.start : measure.end])
+    features: dict[str, float] = {s: 1.0 for s in measure.signals}
+    features[f"doc_type={doc_type}"] = 1.0
+    _ngrams("g:", text, settings.ngram_sizes, features)
+    features[f"head={text[:2]}"] = 1.0
+    features[f"tail={text[-2:]}"] = 1.0
+    verb = fold(_analysis_part(measure, measure.action, source_text, analysis))
+    features[f"verb={verb[:4]}"] = 1.0
+    obj = fold(_analysis_part(measure, measure.object, source_text, analysis))
+    features[f"object_tail={obj[-2:]}"] = 1.0
+    features[f"length={min(len(text) // 6, 8)}"] = 1.0
+    before = fold(analysis[max(measure.sentence_start, measure.start - settings.prefix_chars) : measure.start])
+    _ngrams("p:", before, (1, 2), features)
+    after = fold(analysis[measure.end : measure.end + 1])
+    features[f"next={after or 'none'}"] = 1.0
+    for body in measure.bodies:
+        features[f"body={body.canonical}|{body.explicit}"] = 1.0
+    if re.search(r"\d|[一二两三四五六七八九十百]+[次个项件名]", text):
+        features["number"] = 1.0
+    return features
+
+
+def status_features(measure: Measure, source_text: str, analysis: str, doc_type: str | None, settings: DecisionSettings) -> dict[str, float]:
+    text = fold(analysis[measure.start : measure.end])
+    features: dict[str, float] = {s: 1.0 for s in measure.signals if s.split("=", 1)[0] in _STATUS_SIGNALS}
+    features[f"doc_type={doc_type}"] = 1.0
+    features[f"head={text[:2]}"] = 1.0
+    _ngrams("g:", text[:8], (1, 2), features)
+    sentence_head = fold(analysis[measure.sentence_start : measure.start])
+    _ngrams("s:", sentence_head[-settings.prefix_chars * 2 :], (1, 2), features)
+    _ngrams("h:", sentence_head[:6], (2,), features)
+    return features
+
+
+_STATUS_SIGNALS = {"status", "cue", "lead", "time", "section_status", "default_status", "structure", "explicit"}
+
+
+def document_text(result: DocumentResult, analysis: str) -> str:
+    """The document's analysis text with its masked noise blanked out."""
+    doc = result.document
+    chars = list(analysis[doc.start : doc.end])
+    for mask in result.masks:
+        for i in range(max(mask.start, doc.start), min(mask.end, doc.end)):
+            chars[i - doc.start] = " "
+    return fold("".join(chars))
+
+
+def document_features(result: DocumentResult, analysis: str, settings: DecisionSettings) -> dict[str, float]:
+    doc = result.document
+    text = document_text(result, analysis)
+    head = re.sub(r"\s+", " ", text[: settings.head_chars])
+    features: dict[str, float] = {f"rule_type={doc.doc_type}": 1.0, f"rule_level={doc.level}": 1.0}
+    _ngrams("d:", head, (2,), features)
+    if doc.title:
+        _ngrams("t:", fold(doc.title), (1, 2), features)
+    for cue in settings.type_cues:
+        count = text.count(cue)
+        if count:
+            features[f"cue:{cue}"] = math.log1p(count)
+    for level, cues in settings.level_cues.items():
+        count = sum(text.count(c) for c in cues)
+        if count:
+            features[f"level_cue={level}"] = math.log1p(count)
+        head_count = sum(head.count(c) for c in cues)
+        if head_count:
+            features[f"level_head={level}"] = math.log1p(head_count)
+    region = doc.region
+    features[f"region={'county' if region.county else 'prefecture' if region.prefecture else 'province' if region.province else 'none'}"] = 1.0
+    features[f"doc_length={min((doc.end - doc.start) // 500, 6)}"] = 1.0
+    features[f"sections={min(len(result.sections), 5)}"] = 1.0
+    features[f"byline={bool(doc.author)}"] = 1.0
+    return features

@@ -1,0 +1,269 @@
+"""Training and scoring the learned decisions from gold documents.
+
+Gold documents of many places are analysed by the extractors; each candidate clause
+is labelled by the spec's matching rule (it is a measure when it matches a gold
+measure). Settings (regularisation, the measure threshold) are chosen by
+cross-validation grouped by place, so a fold never sees its own region; the
+``test`` split is never used for choosing. Training is deterministic: the same
+gold, code and settings give the same model file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from extractors.scoring import GoldDocument, Span, match_spans, predicted_span, score_documents, score_measures
+from extractors.types import DocumentResult, SourceText
+from models.decision_features import DecisionSettings, document_features, fold, measure_features, status_features
+from models.decisions import MEASURE, OTHER, DecisionModels, decide_document
+from models.linear import LinearModel, fit_linear
+
+TRAIN_SPLITS = ("train", "tune")  # dev.jsonl says train/test; seeds.jsonl says tune/heldout
+
+
+@dataclass
+class AnalysedDocument:
+    """A gold document with the extractors' result over the same text."""
+
+    gold: GoldDocument
+    source: SourceText
+    result: DocumentResult
+    # the candidates inside the gold document, with labels
+    labels: list[int] = field(default_factory=list)
+    statuses: list[str | None] = field(default_factory=list)
+
+
+def attach_results(gold: GoldDocument, source: SourceText, results: Sequence[DocumentResult]) -> AnalysedDocument:
+    """The gold document's candidates (from every extracted document overlapping it), labelled."""
+    inside = [c for r in results for c in r.candidates if gold.start <= c.start and c.end <= gold.end]
+    best = max(results, key=lambda r: min(gold.end, r.document.end) - max(gold.start, r.document.start))
+    result = replace(best, candidates=tuple(inside))
+    pairs = match_spans(list(gold.measures), [predicted_span(c) for c in inside])
+    labels, statuses = [0] * len(inside), [None] * len(inside)
+    for i, j in pairs:
+        labels[j] = 1
+        statuses[j] = gold.measures[i].status
+    return AnalysedDocument(gold, source, result, labels, statuses)
+
+
+def _measure_examples(docs: Sequence[AnalysedDocument], settings: DecisionSettings):
+    for d in docs:
+        for candidate, label, status in zip(d.result.candidates, d.labels, d.statuses):
+            features = measure_features(candidate, d.source.text, d.source.analysis_text, d.result.document.doc_type, settings)
+            yield d, candidate, features, label, status
+
+
+def fit_decisions(docs: Sequence[AnalysedDocument], settings: DecisionSettings, *, measure_c: float, status_c: float, document_c: float, threshold: float) -> DecisionModels:
+    measure_x, measure_y, status_x, status_y = [], [], [], []
+    for d, candidate, features, label, status in _measure_examples(docs, settings):
+        measure_x.append(features)
+        measure_y.append(MEASURE if label else OTHER)
+        if label and status:
+            status_x.append(status_features(candidate, d.source.text, d.source.analysis_text, d.result.document.doc_type, settings))
+            status_y.append(status)
+    doc_x = [document_features(d.result, d.source.analysis_text, settings) for d in docs]
+    return DecisionModels(
+        measure=fit_linear(measure_x, measure_y, c=measure_c),
+        status=fit_linear(status_x, status_y, c=status_c),
+        doc_type=fit_linear(doc_x, [d.gold.doc_type for d in docs], c=document_c),
+        level=fit_linear(doc_x, [d.gold.level for d in docs], c=document_c),
+        threshold=threshold,
+        settings=settings,
+        metadata={},
+    )
+
+
+def group_folds(docs: Sequence[AnalysedDocument], folds: int) -> list[list[int]]:
+    """Document indices per fold; whole places go to one fold, balanced by size."""
+    by_group: dict[str, list[int]] = defaultdict(list)
+    for i, d in enumerate(docs):
+        by_group[d.gold.group or d.gold.source_path].append(i)
+    order = sorted(by_group, key=lambda g: (-len(by_group[g]), g))
+    buckets: list[list[int]] = [[] for _ in range(folds)]
+    for g in order:
+        min(buckets, key=len).extend(by_group[g])
+    return [b for b in buckets if b]
+
+
+def predict_documents(models: DecisionModels, docs: Sequence[AnalysedDocument]) -> list[DocumentResult]:
+    return [decide_document(d.result, d.source, models) for d in docs]
+
+
+def score_decided(docs: Sequence[AnalysedDocument], decided: Sequence[DocumentResult]) -> dict:
+    """The spec's figures for decided results against their gold documents."""
+    gold = [m for d in docs for m in d.gold.measures]
+    predicted = [predicted_span(m) for r in decided for m in r.measures]
+    scores = score_measures(gold, predicted)
+    documents = score_documents([d.gold for d in docs], [r.document for r in decided])
+    return {
+        "documents": len(docs),
+        "gold_measures": len(gold),
+        "measure_precision": round(scores.measures.precision, 4),
+        "measure_recall": round(scores.measures.recall, 4),
+        "measure_f1": round(scores.measures.f1, 4),
+        "status_accuracy": _round(scores.status_accuracy),
+        "bodies_f1": round(scores.bodies.f1, 4),
+        "doc_type_accuracy": _round(documents.doc_type_accuracy),
+        "level_accuracy": _round(documents.level_accuracy),
+    }
+
+
+def _round(value):
+    return None if value is None else round(value, 4)
+
+
+def cross_validate(docs: Sequence[AnalysedDocument], settings: DecisionSettings) -> dict:
+    """Every grid setting scored by grouped cross-validation; the best one chosen.
+
+    The measure model's C and threshold are chosen on measure F1; the status and
+    document models' C on their own accuracy (they do not depend on each other).
+    """
+    folds = group_folds(docs, settings.folds)
+    results: dict = {"folds": len(folds), "measure": {}, "status": {}, "document": {}}
+    predictions: dict[float, list[tuple[int, float, int]]] = {c: [] for c in settings.measure_c}
+    status_hits: dict[float, list[int]] = {c: [] for c in settings.status_c}
+    type_hits: dict[float, list[int]] = {c: [] for c in settings.document_c}
+    level_hits: dict[float, list[int]] = {c: [] for c in settings.document_c}
+    gold_total = sum(len(d.gold.measures) for d in docs)
+    for held in folds:
+        held_set = set(held)
+        train = [d for i, d in enumerate(docs) if i not in held_set]
+        test = [docs[i] for i in held]
+        train_examples = list(_measure_examples(train, settings))
+        test_examples = list(_measure_examples(test, settings))
+        x = [e[2] for e in train_examples]
+        y = [MEASURE if e[3] else OTHER for e in train_examples]
+        for c in settings.measure_c:
+            model = fit_linear(x, y, c=c)
+            for _, _, features, label, _ in test_examples:
+                predictions[c].append((label, model.probabilities(features)[MEASURE], 0))
+        sx = [status_features(cand, d.source.text, d.source.analysis_text, d.result.document.doc_type, settings) for d, cand, _, label, status in train_examples if label and status]
+        sy = [status for d, cand, _, label, status in train_examples if label and status]
+        for c in settings.status_c:
+            model = fit_linear(sx, sy, c=c)
+            for d, cand, _, label, status in test_examples:
+                if label and status:
+                    f = status_features(cand, d.source.text, d.source.analysis_text, d.result.document.doc_type, settings)
+                    status_hits[c].append(int(model.predict(f) == status))
+        dx = [document_features(d.result, d.source.analysis_text, settings) for d in train]
+        tx = [document_features(d.result, d.source.analysis_text, settings) for d in test]
+        for c in settings.document_c:
+            type_model = fit_linear(dx, [d.gold.doc_type for d in train], c=c)
+            level_model = fit_linear(dx, [d.gold.level for d in train], c=c)
+            type_hits[c] += [int(type_model.predict(f) == d.gold.doc_type) for f, d in zip(tx, test)]
+            level_hits[c] += [int(level_model.predict(f) == d.gold.level) for f, d in zip(tx, test)]
+    best = (-1.0, None, None)
+    for c, rows in predictions.items():
+        for t in settings.thresholds:
+            tp = sum(1 for label, p, _ in rows if label and p >= t)
+            predicted = sum(1 for _, p, _ in rows if p >= t)
+            f1 = 2 * tp / (predicted + gold_total) if predicted + gold_total else 0.0
+            results["measure"][f"C={c} threshold={t}"] = round(f1, 4)
+            if f1 > best[0] + 1e-9:
+                best = (f1, c, t)
+    results["chosen"] = {"measure_c": best[1], "threshold": best[2], "measure_f1_cv": round(best[0], 4)}
+    for name, hits, key in (("status", status_hits, "status_c"), ("doc_type", type_hits, "document_c"), ("level", level_hits, None)):
+        scored = {c: sum(h) / len(h) if h else 0.0 for c, h in hits.items()}
+        results.setdefault(name, {}).update({f"C={c}": round(v, 4) for c, v in scored.items()})
+        if key:
+            chosen = max(sorted(scored), key=lambda c: scored[c])
+            results["chosen"][key] = chosen
+            results["chosen"][f"{name}_accuracy_cv"] = round(scored[chosen], 4)
+    results["chosen"]["level_accuracy_cv"] = results["level"][f"C={results['chosen']['document_c']}"]
+    return results
+
+
+def data_hash(docs: Sequence[AnalysedDocument], extra: Iterable[str] = ()) -> str:
+    """Of the gold labels and texts trained on, and anything else that shapes the model."""
+    digest = hashlib.sha256()
+    for d in sorted(docs, key=lambda d: (d.gold.source_path, d.gold.start)):
+        digest.update(d.source.sha256.encode())
+        digest.update(json.dumps([d.gold.doc_type, d.gold.level, [(m.start, m.end, m.status) for m in d.gold.measures]]).encode())
+    for item in extra:
+        digest.update(item.encode())
+    return digest.hexdigest()[:16]
+
+
+def train_decisions(docs: Sequence[AnalysedDocument], settings: DecisionSettings, *, extra_hash: Iterable[str] = ()) -> tuple[DecisionModels, dict]:
+    """Choose settings by grouped cross-validation, then fit on every training document."""
+    cv = cross_validate(docs, settings)
+    chosen = cv["chosen"]
+    models = fit_decisions(
+        docs, settings, measure_c=chosen["measure_c"], status_c=chosen["status_c"], document_c=chosen["document_c"], threshold=chosen["threshold"]
+    )
+    metadata = {
+        "data_hash": data_hash(docs, extra_hash),
+        "documents": len(docs),
+        "places": len({d.gold.group for d in docs}),
+        "candidates": sum(len(d.labels) for d in docs),
+        "gold_measures": sum(len(d.gold.measures) for d in docs),
+        "threshold": chosen["threshold"],
+        "chosen": chosen,
+        "cross_validation": cv,
+    }
+    return replace(models, metadata=metadata), metadata
+
+
+# ----- baselines -----------------------------------------------------------------
+
+
+def rule_only(docs: Sequence[AnalysedDocument]) -> list[DocumentResult]:
+    """What the rules alone keep (the extractor before any learned decision)."""
+    return [replace(d.result, measures=tuple(c for c in d.result.candidates if c.rule_reason is None)) for d in docs]
+
+
+def naive_verb_rule(docs: Sequence[AnalysedDocument], verbs: Sequence[str]) -> list[DocumentResult]:
+    """Every body clause holding one of a few action verbs is a measure."""
+    out = []
+    for d in docs:
+        analysis = d.source.analysis_text
+        kept = tuple(
+            c for c in d.result.candidates if "structure=body" in c.signals and any(v in fold(analysis[c.start : c.end]) for v in verbs)
+        )
+        out.append(replace(d.result, measures=kept))
+    return out
+
+
+def breakdown(docs: Sequence[AnalysedDocument], decided: Sequence[DocumentResult], key) -> dict:
+    groups: dict[str, list[int]] = defaultdict(list)
+    for i, d in enumerate(docs):
+        groups[key(d) or "unknown"].append(i)
+    return {g: score_decided([docs[i] for i in idx], [decided[i] for i in idx]) for g, idx in sorted(groups.items())}
+
+
+def learning_curve(train: Sequence[AnalysedDocument], test: Sequence[AnalysedDocument], settings: DecisionSettings, chosen: dict) -> dict:
+    """Test figures with a share of the training places (the same seed every time)."""
+    groups = sorted({d.gold.group or d.gold.source_path for d in train})
+    random.Random(13).shuffle(groups)
+    curve = {}
+    for share in settings.learning_curve:
+        keep = set(groups[: max(1, round(share * len(groups)))])
+        subset = [d for d in train if (d.gold.group or d.gold.source_path) in keep]
+        models = fit_decisions(
+            subset, settings, measure_c=chosen["measure_c"], status_c=chosen["status_c"], document_c=chosen["document_c"], threshold=chosen["threshold"]
+        )
+        curve[f"{int(share * 100)}%"] = {"training_documents": len(subset), **score_decided(test, predict_documents(models, test))}
+    return curve
+
+
+def evaluate_decisions(models: DecisionModels, train: Sequence[AnalysedDocument], test: Sequence[AnalysedDocument], *, curve: bool = True) -> dict:
+    """The learned decisions on ``test`` beside the rule-only extractor and the naive
+    verb rule, overall, per genre and per level; and the learning curve."""
+    settings = models.settings
+    systems = {
+        "learned": predict_documents(models, test),
+        "rules": rule_only(test),
+        "naive_verbs": naive_verb_rule(test, settings.naive_verbs),
+    }
+    report = {name: score_decided(test, decided) for name, decided in systems.items()}
+    report["per_genre"] = {name: breakdown(test, decided, lambda d: d.gold.genre) for name, decided in systems.items()}
+    report["per_level"] = {name: breakdown(test, decided, lambda d: d.gold.level) for name, decided in systems.items()}
+    if curve and train:
+        report["learning_curve"] = learning_curve(train, test, settings, models.metadata["chosen"])
+    return report

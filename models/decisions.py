@@ -1,0 +1,70 @@
+"""Learned decisions applied to the extractors' results.
+
+The extractors propose every clause that could be a measure (``candidates``) with
+the rules' evidence; the models trained by ``policycat train`` decide which are
+measures and their status, and re-decide each document's genre and level. Every
+kept measure carries its score and the strongest features behind it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from extractors.types import DocumentResult, SourceText
+from models.decision_features import DecisionSettings, document_features, load_decision_settings, measure_features, status_features
+from models.linear import LinearModel, load_models
+
+DEFAULT_MODELS_PATH = Path(__file__).resolve().parent / "trained" / "decisions.json"
+MEASURE, OTHER = "measure", "other"  # the measure model's labels
+
+
+@dataclass(frozen=True)
+class DecisionModels:
+    measure: LinearModel
+    status: LinearModel
+    doc_type: LinearModel
+    level: LinearModel
+    threshold: float
+    settings: DecisionSettings
+    metadata: dict
+
+    def measure_probability(self, features) -> float:
+        return self.measure.probabilities(features).get(MEASURE, 0.0)
+
+
+def load_decisions(path: Path = DEFAULT_MODELS_PATH, settings: DecisionSettings | None = None) -> DecisionModels:
+    models, metadata = load_models(path)
+    missing = {"measure", "status", "doc_type", "level"} - set(models)
+    if missing:
+        raise ValueError(f"{path}: models missing: {', '.join(sorted(missing))}")
+    return DecisionModels(
+        models["measure"], models["status"], models["doc_type"], models["level"], float(metadata["threshold"]), settings or load_decision_settings(), metadata
+    )
+
+
+def decide_document(result: DocumentResult, source: SourceText, models: DecisionModels) -> DocumentResult:
+    """The result with its measures, statuses, genre and level decided by the models."""
+    analysis, settings = source.analysis_text, models.settings
+    doc = result.document
+    rule_type = doc.doc_type
+    features = document_features(result, analysis, settings)
+    document = replace(doc, doc_type=models.doc_type.predict(features), level=models.level.predict(features))
+    kept, scored = [], []
+    for candidate in result.candidates:
+        f = measure_features(candidate, source.text, analysis, rule_type, settings)
+        p = models.measure_probability(f)
+        keep = p >= models.threshold
+        status = candidate.status
+        if keep:
+            status = models.status.predict(status_features(candidate, source.text, analysis, rule_type, settings))
+        decided = replace(
+            candidate,
+            status=status,
+            score=round(p, 4),
+            evidence=models.measure.strongest(f, MEASURE if keep else OTHER),
+        )
+        scored.append(decided)
+        if keep:
+            kept.append(decided)
+    return replace(result, document=document, measures=tuple(kept), candidates=tuple(scored))

@@ -1,0 +1,63 @@
+"""``policycat train`` and the learned-decision part of ``policycat evaluate``."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from models.decision_features import SETTINGS_PATH, load_decision_settings
+from models.decisions import DEFAULT_MODELS_PATH, load_decisions
+
+FEATURE_CODE = [Path(__file__).resolve().parents[1] / "models" / name for name in ("decision_features.py", "decision_training.py", "linear.py")]
+
+
+def training_fingerprint() -> list[str]:
+    """What shapes the models besides the gold: decision settings, feature code, and
+    the extractors' knowledge and code (they make the candidates and their signals)."""
+    from pipelines.flow import knowledge_fingerprint
+
+    parts = [knowledge_fingerprint()]
+    for path in [SETTINGS_PATH, *FEATURE_CODE]:
+        parts.append(hashlib.sha256(path.read_bytes()).hexdigest())
+    return parts
+
+
+def analysed_gold():
+    from extractors.documents import load_resources
+    from models.decision_data import analyse_gold, load_gold_documents
+
+    return analyse_gold(load_gold_documents(), load_resources())
+
+
+def train_decision_models(path: Path = DEFAULT_MODELS_PATH) -> dict:
+    """Fit every decision model on the training parts of the gold and write them."""
+    from models.decision_training import TRAIN_SPLITS, train_decisions
+    from models.linear import save_models
+
+    docs = analysed_gold()
+    train = [d for d in docs if d.gold.split in TRAIN_SPLITS]
+    models, metadata = train_decisions(train, load_decision_settings(), extra_hash=training_fingerprint())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    save_models(path, {"measure": models.measure, "status": models.status, "doc_type": models.doc_type, "level": models.level}, metadata)
+    return metadata
+
+
+def current_data_hash() -> str:
+    from models.decision_training import TRAIN_SPLITS, data_hash
+
+    return data_hash([d for d in analysed_gold() if d.gold.split in TRAIN_SPLITS], training_fingerprint())
+
+
+def evaluate_decision_models(path: Path = DEFAULT_MODELS_PATH, *, curve: bool = True) -> dict:
+    """The saved models on the dev ``test`` part and on the seeds' held-out documents."""
+    from models.decision_training import TRAIN_SPLITS, evaluate_decisions
+
+    models = load_decisions(path)
+    docs = analysed_gold()
+    train = [d for d in docs if d.gold.split in TRAIN_SPLITS]
+    report = {"metadata": {k: v for k, v in models.metadata.items() if k != "cross_validation"}}
+    for name, split, with_curve in (("dev_test", "test", curve), ("seeds_heldout", "heldout", False)):
+        test = [d for d in docs if d.gold.split == split]
+        if test:
+            report[name] = evaluate_decisions(models, train, test, curve=with_curve)
+    return report
