@@ -525,6 +525,7 @@ def extract_candidates(
                 f"rank={min(rank, 3)}",
                 f"last={rank == len(doc._.measures) - 1}",
                 f"sentence_end={_end_mark(doc_text(doc))}",
+                *_lexicon_signals(doc_text(doc)[candidate.start : candidate.end], doc_text(doc)[candidate.object_start : candidate.object_end], lexicon),
             )
             measures.append(
                 Measure(
@@ -549,6 +550,20 @@ def extract_candidates(
                 )
             )
     return tuple(measures)
+
+
+def _lexicon_signals(clause: str, obj: str, lexicon: Lexicon) -> tuple[str, ...]:
+    """What the lexicons find in the clause, whatever the rules then decided."""
+    verbs = len(lexicon.verb_regex.findall(clause))
+    signals = [
+        f"verbs={min(verbs, 3)}",
+        f"object_head={lexicon.object_heads.search(obj) is not None}",
+        f"vague_tail={lexicon.vague_tail.search(obj) is not None}",
+        f"vague_object={lexicon.vague_objects.search(obj) is not None}",
+        f"named={'《' in clause or '“' in clause}",
+    ]
+    signals += [f"pattern={kind}" for kind, regex in lexicon.non_measure if regex.search(clause)]
+    return tuple(signals)
 
 
 def _end_mark(sentence: str) -> str:

@@ -26,6 +26,7 @@ SETTINGS_PATH = Path(__file__).resolve().parent / "decisions.yaml"
 class DecisionSettings:
     ngram_sizes: tuple[int, ...]
     prefix_chars: int
+    sentence_weight: float
     head_chars: int
     level_cues: dict[str, tuple[str, ...]]
     type_cues: tuple[str, ...]
@@ -46,6 +47,7 @@ def load_decision_settings(path: Path = SETTINGS_PATH) -> DecisionSettings:
         return DecisionSettings(
             ngram_sizes=tuple(int(n) for n in data["ngram_sizes"]),
             prefix_chars=int(data["prefix_chars"]),
+            sentence_weight=float(data["sentence_weight"]),
             head_chars=int(data["head_chars"]),
             level_cues={str(k): tuple(v) for k, v in data["level_cues"].items()},
             type_cues=tuple(data["type_cues"]),
@@ -82,10 +84,26 @@ def _analysis_part(measure: Measure, piece: str, source_text: str, analysis: str
     return analysis[at : at + len(piece)] if at >= 0 else piece
 
 
-def measure_features(measure: Measure, source_text: str, analysis: str, doc_type: str | None, settings: DecisionSettings) -> dict[str, float]:
+def measure_features(
+    measure: Measure,
+    source_text: str,
+    analysis: str,
+    doc_type: str | None,
+    settings: DecisionSettings,
+    previous: Measure | None = None,
+    following: Measure | None = None,
+) -> dict[str, float]:
+    """Features of one candidate; ``previous``/``following`` are its neighbours in the document."""
     text = fold(analysis[measure.start : measure.end])
     features: dict[str, float] = {s: 1.0 for s in measure.signals}
     features[f"doc_type={doc_type}"] = 1.0
+    features[f"doc_type_rule={doc_type}|{measure.rule_reason}"] = 1.0
+    features[f"previous_rule={previous.rule_reason if previous else 'start'}"] = 1.0
+    features[f"following_rule={following.rule_reason if following else 'end'}"] = 1.0
+    features[f"same_sentence={previous is not None and previous.sentence_start == measure.sentence_start}"] = 1.0
+    sentence = fold(analysis[measure.sentence_start : measure.sentence_end])
+    for i in range(len(sentence) - 1):
+        features[f"s:{sentence[i : i + 2]}"] = settings.sentence_weight
     _ngrams("g:", text, settings.ngram_sizes, features)
     features[f"head={text[:2]}"] = 1.0
     features[f"tail={text[-2:]}"] = 1.0
@@ -103,6 +121,16 @@ def measure_features(measure: Measure, source_text: str, analysis: str, doc_type
     if re.search(r"\d|[一二两三四五六七八九十百]+[次个项件名]", text):
         features["number"] = 1.0
     return features
+
+
+def candidate_features(result: DocumentResult, source_text: str, analysis: str, settings: DecisionSettings) -> list[dict[str, float]]:
+    """``measure_features`` of every candidate of a document, in order."""
+    candidates = result.candidates
+    doc_type = result.document.doc_type
+    return [
+        measure_features(c, source_text, analysis, doc_type, settings, candidates[i - 1] if i else None, candidates[i + 1] if i + 1 < len(candidates) else None)
+        for i, c in enumerate(candidates)
+    ]
 
 
 def status_features(measure: Measure, source_text: str, analysis: str, doc_type: str | None, settings: DecisionSettings) -> dict[str, float]:

@@ -20,7 +20,7 @@ from typing import Iterable, Sequence
 
 from extractors.scoring import GoldDocument, Span, match_spans, predicted_span, score_documents, score_measures
 from extractors.types import DocumentResult, SourceText
-from models.decision_features import DecisionSettings, document_features, fold, measure_features, status_features
+from models.decision_features import DecisionSettings, candidate_features, document_features, fold, status_features
 from models.decisions import MEASURE, OTHER, DecisionModels, decide_document
 from models.linear import LinearModel, fit_linear
 
@@ -54,9 +54,9 @@ def attach_results(gold: GoldDocument, source: SourceText, results: Sequence[Doc
 
 def _measure_examples(docs: Sequence[AnalysedDocument], settings: DecisionSettings):
     for d in docs:
-        for candidate, label, status in zip(d.result.candidates, d.labels, d.statuses):
-            features = measure_features(candidate, d.source.text, d.source.analysis_text, d.result.document.doc_type, settings)
-            yield d, candidate, features, label, status
+        features = candidate_features(d.result, d.source.text, d.source.analysis_text, settings)
+        for candidate, f, label, status in zip(d.result.candidates, features, d.labels, d.statuses):
+            yield d, candidate, f, label, status
 
 
 def fit_decisions(docs: Sequence[AnalysedDocument], settings: DecisionSettings, *, measure_c: float, status_c: float, document_c: float, threshold: float) -> DecisionModels:

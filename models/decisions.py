@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from extractors.types import DocumentResult, SourceText
-from models.decision_features import DecisionSettings, document_features, load_decision_settings, measure_features, status_features
+from models.decision_features import DecisionSettings, candidate_features, document_features, load_decision_settings, status_features
 from models.linear import LinearModel, load_models
 
 DEFAULT_MODELS_PATH = Path(__file__).resolve().parent / "trained" / "decisions.json"
@@ -51,8 +51,7 @@ def decide_document(result: DocumentResult, source: SourceText, models: Decision
     features = document_features(result, analysis, settings)
     document = replace(doc, doc_type=models.doc_type.predict(features), level=models.level.predict(features))
     kept, scored = [], []
-    for candidate in result.candidates:
-        f = measure_features(candidate, source.text, analysis, rule_type, settings)
+    for candidate, f in zip(result.candidates, candidate_features(result, source.text, analysis, settings)):
         p = models.measure_probability(f)
         keep = p >= models.threshold
         status = candidate.status
