@@ -33,6 +33,7 @@ class DecisionSettings:
     measure_c: tuple[float, ...]
     status_c: tuple[float, ...]
     document_c: tuple[float, ...]
+    document_balanced: tuple[bool, ...]
     thresholds: tuple[float, ...]
     folds: int
     naive_verbs: tuple[str, ...]
@@ -54,6 +55,7 @@ def load_decision_settings(path: Path = SETTINGS_PATH) -> DecisionSettings:
             measure_c=tuple(float(v) for v in data["grid"]["measure_c"]),
             status_c=tuple(float(v) for v in data["grid"]["status_c"]),
             document_c=tuple(float(v) for v in data["grid"]["document_c"]),
+            document_balanced=tuple(bool(v) for v in data["grid"]["document_balanced"]),
             thresholds=tuple(float(v) for v in data["grid"]["thresholds"]),
             folds=int(data["folds"]),
             naive_verbs=tuple(data["naive_verbs"]),

@@ -59,7 +59,16 @@ def _measure_examples(docs: Sequence[AnalysedDocument], settings: DecisionSettin
             yield d, candidate, f, label, status
 
 
-def fit_decisions(docs: Sequence[AnalysedDocument], settings: DecisionSettings, *, measure_c: float, status_c: float, document_c: float, threshold: float) -> DecisionModels:
+def fit_decisions(
+    docs: Sequence[AnalysedDocument],
+    settings: DecisionSettings,
+    *,
+    measure_c: float,
+    status_c: float,
+    document_c: float,
+    threshold: float,
+    document_balanced: bool = False,
+) -> DecisionModels:
     measure_x, measure_y, status_x, status_y = [], [], [], []
     for d, candidate, features, label, status in _measure_examples(docs, settings):
         measure_x.append(features)
@@ -71,8 +80,8 @@ def fit_decisions(docs: Sequence[AnalysedDocument], settings: DecisionSettings, 
     return DecisionModels(
         measure=fit_linear(measure_x, measure_y, c=measure_c),
         status=fit_linear(status_x, status_y, c=status_c),
-        doc_type=fit_linear(doc_x, [d.gold.doc_type for d in docs], c=document_c),
-        level=fit_linear(doc_x, [d.gold.level for d in docs], c=document_c),
+        doc_type=fit_linear(doc_x, [d.gold.doc_type for d in docs], c=document_c, balanced=document_balanced),
+        level=fit_linear(doc_x, [d.gold.level for d in docs], c=document_c, balanced=document_balanced),
         threshold=threshold,
         settings=settings,
         metadata={},
@@ -128,8 +137,9 @@ def cross_validate(docs: Sequence[AnalysedDocument], settings: DecisionSettings)
     results: dict = {"folds": len(folds), "measure": {}, "status": {}, "document": {}}
     predictions: dict[float, list[tuple[int, float, int]]] = {c: [] for c in settings.measure_c}
     status_hits: dict[float, list[int]] = {c: [] for c in settings.status_c}
-    type_hits: dict[float, list[int]] = {c: [] for c in settings.document_c}
-    level_hits: dict[float, list[int]] = {c: [] for c in settings.document_c}
+    document_grid = [(c, b) for c in settings.document_c for b in settings.document_balanced]
+    type_hits: dict = {g: [] for g in document_grid}
+    level_hits: dict = {g: [] for g in document_grid}
     gold_total = sum(len(d.gold.measures) for d in docs)
     for held in folds:
         held_set = set(held)
@@ -153,11 +163,11 @@ def cross_validate(docs: Sequence[AnalysedDocument], settings: DecisionSettings)
                     status_hits[c].append(int(model.predict(f) == status))
         dx = [document_features(d.result, d.source.analysis_text, settings) for d in train]
         tx = [document_features(d.result, d.source.analysis_text, settings) for d in test]
-        for c in settings.document_c:
-            type_model = fit_linear(dx, [d.gold.doc_type for d in train], c=c)
-            level_model = fit_linear(dx, [d.gold.level for d in train], c=c)
-            type_hits[c] += [int(type_model.predict(f) == d.gold.doc_type) for f, d in zip(tx, test)]
-            level_hits[c] += [int(level_model.predict(f) == d.gold.level) for f, d in zip(tx, test)]
+        for c, balanced in document_grid:
+            type_model = fit_linear(dx, [d.gold.doc_type for d in train], c=c, balanced=balanced)
+            level_model = fit_linear(dx, [d.gold.level for d in train], c=c, balanced=balanced)
+            type_hits[(c, balanced)] += [int(type_model.predict(f) == d.gold.doc_type) for f, d in zip(tx, test)]
+            level_hits[(c, balanced)] += [int(level_model.predict(f) == d.gold.level) for f, d in zip(tx, test)]
     best = (-1.0, None, None)
     for c, rows in predictions.items():
         for t in settings.thresholds:
@@ -168,14 +178,20 @@ def cross_validate(docs: Sequence[AnalysedDocument], settings: DecisionSettings)
             if f1 > best[0] + 1e-9:
                 best = (f1, c, t)
     results["chosen"] = {"measure_c": best[1], "threshold": best[2], "measure_f1_cv": round(best[0], 4)}
-    for name, hits, key in (("status", status_hits, "status_c"), ("doc_type", type_hits, "document_c"), ("level", level_hits, None)):
-        scored = {c: sum(h) / len(h) if h else 0.0 for c, h in hits.items()}
-        results.setdefault(name, {}).update({f"C={c}": round(v, 4) for c, v in scored.items()})
-        if key:
-            chosen = max(sorted(scored), key=lambda c: scored[c])
-            results["chosen"][key] = chosen
-            results["chosen"][f"{name}_accuracy_cv"] = round(scored[chosen], 4)
-    results["chosen"]["level_accuracy_cv"] = results["level"][f"C={results['chosen']['document_c']}"]
+    status_scores = {c: sum(h) / len(h) if h else 0.0 for c, h in status_hits.items()}
+    results["status"] = {f"C={c}": round(v, 4) for c, v in status_scores.items()}
+    chosen_c = max(sorted(status_scores), key=lambda c: status_scores[c])
+    results["chosen"].update(status_c=chosen_c, status_accuracy_cv=round(status_scores[chosen_c], 4))
+    # genre and level share one document model setting: chosen on their mean accuracy
+    both = {g: (sum(type_hits[g]) + sum(level_hits[g])) / (2 * len(type_hits[g])) if type_hits[g] else 0.0 for g in document_grid}
+    results["document"] = {f"C={c} balanced={b}": round(v, 4) for (c, b), v in both.items()}
+    best_doc = max(document_grid, key=lambda g: (both[g], -g[0]))
+    results["chosen"].update(
+        document_c=best_doc[0],
+        document_balanced=best_doc[1],
+        doc_type_accuracy_cv=round(sum(type_hits[best_doc]) / len(type_hits[best_doc]), 4),
+        level_accuracy_cv=round(sum(level_hits[best_doc]) / len(level_hits[best_doc]), 4),
+    )
     return results
 
 
@@ -195,7 +211,13 @@ def train_decisions(docs: Sequence[AnalysedDocument], settings: DecisionSettings
     cv = cross_validate(docs, settings)
     chosen = cv["chosen"]
     models = fit_decisions(
-        docs, settings, measure_c=chosen["measure_c"], status_c=chosen["status_c"], document_c=chosen["document_c"], threshold=chosen["threshold"]
+        docs,
+        settings,
+        measure_c=chosen["measure_c"],
+        status_c=chosen["status_c"],
+        document_c=chosen["document_c"],
+        threshold=chosen["threshold"],
+        document_balanced=chosen["document_balanced"],
     )
     metadata = {
         "data_hash": data_hash(docs, extra_hash),
@@ -245,9 +267,7 @@ def learning_curve(train: Sequence[AnalysedDocument], test: Sequence[AnalysedDoc
     for share in settings.learning_curve:
         keep = set(groups[: max(1, round(share * len(groups)))])
         subset = [d for d in train if (d.gold.group or d.gold.source_path) in keep]
-        models = fit_decisions(
-            subset, settings, measure_c=chosen["measure_c"], status_c=chosen["status_c"], document_c=chosen["document_c"], threshold=chosen["threshold"]
-        )
+        models = fit_decisions(subset, settings, **{k: chosen[k] for k in ("measure_c", "status_c", "document_c", "threshold", "document_balanced")})
         curve[f"{int(share * 100)}%"] = {"training_documents": len(subset), **score_decided(test, predict_documents(models, test))}
     return curve
 

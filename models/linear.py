@@ -62,8 +62,9 @@ class LinearModel:
     def to_json(self) -> dict:
         return {
             "classes": list(self.classes),
-            "intercept": [round(v, 6) for v in self.intercept],
-            "weights": {n: [round(v, 6) for v in ws] for n, ws in sorted(self.weights.items()) if any(abs(v) >= 1e-6 for v in ws)},
+            "intercept": [round(v, 5) for v in self.intercept],
+            # weights below 1e-4 change no decision: dropped to keep the file small
+            "weights": {n: [round(v, 5) for v in ws] for n, ws in sorted(self.weights.items()) if any(abs(v) >= 1e-4 for v in ws)},
         }
 
     @classmethod

@@ -81,11 +81,20 @@ def evaluate(
     gold: Path = typer.Option(Path("tests/gold/seeds.jsonl"), help="Gold annotations (JSON Lines, spec format)."),
     pairs: Path = typer.Option(Path("tests/gold/pairs.jsonl"), help="Gold measure pairs for alignment."),
     show: int = typer.Option(15, help="How many misses and false alarms to list."),
+    decisions: bool = typer.Option(True, help="Also score the learned decisions on the dev corpus's test part."),
+    curve: bool = typer.Option(True, help="With --decisions: the learning curve (retrains four times)."),
 ) -> None:
-    """Score a run against the gold standard: measures, status, bodies, classes, levels."""
+    """Score a run against the gold standard: measures, status, bodies, classes, levels; and the
+    learned decisions on the test part of dev.jsonl beside the rule-only extractor and a naive
+    verb rule, per genre and per level, with a learning curve."""
     from pipelines.evaluate import SPLITS, evaluate_outputs, write_report
 
     report = evaluate_outputs(gold, out_dir, pairs)
+    if decisions:
+        from pipelines.training import evaluate_decision_models
+
+        report["decisions"] = evaluate_decision_models(curve=curve)
+        print_decisions(report["decisions"])
     table = Table("split", "docs", "measure P", "R", "F1", "status acc", "bodies F1", "level acc", "type acc")
     fmt = lambda v: "–" if v is None else f"{v:.3f}"  # noqa: E731
     for split, r in report.items():
@@ -118,6 +127,35 @@ def evaluate(
     console.print(f"report written to {write_report(report, out_dir)}")
 
 
+def print_decisions(report: dict) -> None:
+    """Tables of the learned decisions: systems side by side, per genre, per level, learning curve."""
+    fmt = lambda v: "–" if v is None else f"{v:.3f}"  # noqa: E731
+    keys = ("measure_precision", "measure_recall", "measure_f1", "bodies_f1", "status_accuracy", "doc_type_accuracy", "level_accuracy")
+    heads = ("measure P", "R", "F1", "bodies F1", "status", "type", "level")
+    for part, title in (("dev_test", "dev.jsonl test part"), ("seeds_heldout", "seeds held-out")):
+        if part not in report:
+            continue
+        r = report[part]
+        table = Table("system", "docs", *heads, title=f"learned decisions vs rules vs naive verb rule: {title}")
+        for system in ("learned", "rules", "naive_verbs"):
+            table.add_row(system, str(r[system]["documents"]), *(fmt(r[system][k]) for k in keys))
+        console.print(table)
+        for by in ("per_genre", "per_level"):
+            table = Table(by.split("_")[1], "docs", "gold", "learned F1", "rules F1", "naive F1", "learned bodies", "learned status", title=f"{title}, {by.replace('_', ' ')}")
+            for group, scores in r[by]["learned"].items():
+                table.add_row(
+                    group, str(scores["documents"]), str(scores["gold_measures"]), fmt(scores["measure_f1"]),
+                    fmt(r[by]["rules"][group]["measure_f1"]), fmt(r[by]["naive_verbs"][group]["measure_f1"]),
+                    fmt(scores["bodies_f1"]), fmt(scores["status_accuracy"]),
+                )
+            console.print(table)
+        if "learning_curve" in r:
+            table = Table("training places", "training docs", *heads, title=f"learning curve ({title})")
+            for share, scores in r["learning_curve"].items():
+                table.add_row(share, str(scores["training_documents"]), *(fmt(scores[k]) for k in keys))
+            console.print(table)
+
+
 def confusion_table(categories: dict, title: str) -> Table:
     """Gold class (rows) × predicted class (numbered columns) over the classes that
     occur, with each gold class's F1 for the model and the cue-word baseline; compact
@@ -146,10 +184,22 @@ def confusion_table(categories: dict, title: str) -> Table:
 
 
 @app.command()
-def train(corrections: Optional[Path] = typer.Option(None, help="corrections.yaml to learn from.")) -> None:
-    """Retrain the catalogue classifier from the taxonomy, the gold standard and corrections."""
+def train(
+    corrections: Optional[Path] = typer.Option(None, help="corrections.yaml to learn from."),
+    decisions: bool = typer.Option(True, help="Retrain the measure, status, genre and level decisions."),
+) -> None:
+    """Retrain every model: the learned decisions (measure or not, status, genre, level) from
+    seeds.jsonl + dev.jsonl (training parts) and the catalogue classifier from the taxonomy,
+    the gold standard and corrections. Settings are chosen by cross-validation grouped by place."""
     from pipelines.classify import MODEL_PATH, load_model
 
+    if decisions:
+        from models.decisions import DEFAULT_MODELS_PATH
+        from pipelines.training import train_decision_models
+
+        metadata = train_decision_models(DEFAULT_MODELS_PATH)
+        console.print(f"decision models written to {DEFAULT_MODELS_PATH}")
+        console.print(json.dumps({k: metadata[k] for k in ("documents", "places", "candidates", "gold_measures", "chosen")}, ensure_ascii=False))
     MODEL_PATH.unlink(missing_ok=True)  # force a fresh fit
     model = load_model(corrections)
     console.print(f"model written to {MODEL_PATH}")

@@ -35,6 +35,17 @@ def shared_resources(data_dir: str | None = None) -> Resources:
     return load_resources(Path(data_dir) if data_dir else None)
 
 
+@lru_cache(maxsize=2)
+def shared_decisions(path: str | None = None):
+    """The trained decision models (``policycat train`` writes them), loaded once per process."""
+    from models.decisions import DEFAULT_MODELS_PATH, load_decisions
+
+    target = Path(path) if path else DEFAULT_MODELS_PATH
+    if not target.exists():
+        raise FileNotFoundError(f"{target}: no trained decision models; run `policycat train`")
+    return load_decisions(target)
+
+
 def knowledge_fingerprint(data_dir: Path = DATA_DIR) -> str:
     """Changes whenever a knowledge file or extractor code changes: the cache key's second half."""
     digest = hashlib.sha256(CACHE_VERSION.encode())
@@ -52,8 +63,11 @@ def error_row(path: str, reason: str, stage: str) -> dict:
 
 def analyse_files(files: list[tuple[Path, Path]], *, max_bytes: int, cache_dir: Path | None, fingerprint: str) -> Batch:
     """Read and analyse files; one bad file becomes an error row, never a crash."""
+    from models.decisions import decide_document
+
     batch = Batch()
     resources = None
+    decisions = shared_decisions()
     for source in _sources(files, max_bytes, batch):
         cache_file = cache_dir / f"{source.sha256}-{fingerprint}.pkl" if cache_dir else None
         try:
@@ -65,6 +79,8 @@ def analyse_files(files: list[tuple[Path, Path]], *, max_bytes: int, cache_dir: 
                 results = process_source(source, resources)
                 if cache_file:
                     cache_file.write_bytes(pickle.dumps(results))
+            # the cache holds the extractors' candidates: a retrained model needs no re-analysis
+            results = [decide_document(r, source, decisions) for r in results]
         except Exception as exc:
             detail = traceback.format_exception_only(type(exc), exc)[-1].strip()
             batch.errors.append(error_row(source.path, f"analysis failed: {detail}", "analyse"))

@@ -81,6 +81,8 @@ def measure_rows(result: DocumentResult, source: SourceText) -> Iterable[dict]:
             "targets": [asdict(t) for t in measure.targets],
             "initiatives": list(measure.initiatives),
             "placeholder": measure.placeholder,
+            "measure_score": measure.score,
+            "measure_evidence": list(measure.evidence),
             "category": None,
             "category_scores": {},
             "confidence": None,
