@@ -35,6 +35,7 @@ class DecisionSettings:
     document_c: tuple[float, ...]
     document_balanced: tuple[bool, ...]
     thresholds: tuple[float, ...]
+    overrides: tuple[float, ...]
     folds: int
     naive_verbs: tuple[str, ...]
     learning_curve: tuple[float, ...]
@@ -57,6 +58,7 @@ def load_decision_settings(path: Path = SETTINGS_PATH) -> DecisionSettings:
             document_c=tuple(float(v) for v in data["grid"]["document_c"]),
             document_balanced=tuple(bool(v) for v in data["grid"]["document_balanced"]),
             thresholds=tuple(float(v) for v in data["grid"]["thresholds"]),
+            overrides=tuple(float(v) for v in data["grid"]["overrides"]),
             folds=int(data["folds"]),
             naive_verbs=tuple(data["naive_verbs"]),
             learning_curve=tuple(float(v) for v in data["learning_curve"]),

@@ -24,7 +24,8 @@ from models.decision_features import DecisionSettings, candidate_features, docum
 from models.decisions import MEASURE, OTHER, DecisionModels, decide_document
 from models.linear import LinearModel, fit_linear
 
-TRAIN_SPLITS = ("train", "tune")  # dev.jsonl says train/test; seeds.jsonl says tune/heldout
+TRAIN_SPLITS = ("train", "tune")
+FIT_SETTINGS = ("measure_c", "status_c", "document_c", "threshold", "document_balanced", "status_override", "doc_type_override", "level_override")  # dev.jsonl says train/test; seeds.jsonl says tune/heldout
 
 
 @dataclass
@@ -68,6 +69,9 @@ def fit_decisions(
     document_c: float,
     threshold: float,
     document_balanced: bool = False,
+    status_override: float = 0.0,
+    doc_type_override: float = 0.0,
+    level_override: float = 0.0,
 ) -> DecisionModels:
     measure_x, measure_y, status_x, status_y = [], [], [], []
     for d, candidate, features, label, status in _measure_examples(docs, settings):
@@ -85,6 +89,9 @@ def fit_decisions(
         threshold=threshold,
         settings=settings,
         metadata={},
+        status_override=status_override,
+        doc_type_override=doc_type_override,
+        level_override=level_override,
     )
 
 
@@ -127,19 +134,35 @@ def _round(value):
     return None if value is None else round(value, 4)
 
 
+def _backed_off(rows, override: float) -> float:
+    """Accuracy when the model's answer replaces the rules' only at ``override`` confidence or more.
+    ``rows`` holds (gold, rule answer, model answer, model confidence)."""
+    if not rows:
+        return 0.0
+    return sum(1 for gold, rule, model, p in rows if (model if p >= override else rule) == gold) / len(rows)
+
+
+def _choose_override(rows, settings: DecisionSettings) -> tuple[float, float]:
+    """The override level with the best accuracy (ties: the one trusting the rules more)."""
+    scored = [(round(_backed_off(rows, o), 6), o) for o in settings.overrides]
+    accuracy, override = max(scored, key=lambda t: (t[0], t[1]))
+    return override, accuracy
+
+
 def cross_validate(docs: Sequence[AnalysedDocument], settings: DecisionSettings) -> dict:
     """Every grid setting scored by grouped cross-validation; the best one chosen.
 
-    The measure model's C and threshold are chosen on measure F1; the status and
-    document models' C on their own accuracy (they do not depend on each other).
+    The measure model's C and threshold are chosen on measure F1. The status and
+    document models back off to the rules: their answer replaces the rules' only
+    from a confidence chosen here (above 1: never), with their C, on accuracy.
     """
     folds = group_folds(docs, settings.folds)
     results: dict = {"folds": len(folds), "measure": {}, "status": {}, "document": {}}
-    predictions: dict[float, list[tuple[int, float, int]]] = {c: [] for c in settings.measure_c}
-    status_hits: dict[float, list[int]] = {c: [] for c in settings.status_c}
+    predictions: dict[float, list[tuple[int, float]]] = {c: [] for c in settings.measure_c}
+    status_rows: dict[float, list] = {c: [] for c in settings.status_c}
     document_grid = [(c, b) for c in settings.document_c for b in settings.document_balanced]
-    type_hits: dict = {g: [] for g in document_grid}
-    level_hits: dict = {g: [] for g in document_grid}
+    type_rows: dict = {g: [] for g in document_grid}
+    level_rows: dict = {g: [] for g in document_grid}
     gold_total = sum(len(d.gold.measures) for d in docs)
     for held in folds:
         held_set = set(held)
@@ -152,45 +175,63 @@ def cross_validate(docs: Sequence[AnalysedDocument], settings: DecisionSettings)
         for c in settings.measure_c:
             model = fit_linear(x, y, c=c)
             for _, _, features, label, _ in test_examples:
-                predictions[c].append((label, model.probabilities(features)[MEASURE], 0))
+                predictions[c].append((label, model.probabilities(features)[MEASURE]))
         sx = [status_features(cand, d.source.text, d.source.analysis_text, d.result.document.doc_type, settings) for d, cand, _, label, status in train_examples if label and status]
         sy = [status for d, cand, _, label, status in train_examples if label and status]
+        held_status = [
+            (status_features(cand, d.source.text, d.source.analysis_text, d.result.document.doc_type, settings), status, cand.status)
+            for d, cand, _, label, status in test_examples
+            if label and status
+        ]
         for c in settings.status_c:
             model = fit_linear(sx, sy, c=c)
-            for d, cand, _, label, status in test_examples:
-                if label and status:
-                    f = status_features(cand, d.source.text, d.source.analysis_text, d.result.document.doc_type, settings)
-                    status_hits[c].append(int(model.predict(f) == status))
+            for f, gold, rule in held_status:
+                scores = model.probabilities(f)
+                answer = max(scores, key=scores.get)
+                status_rows[c].append((gold, rule, answer, scores[answer]))
         dx = [document_features(d.result, d.source.analysis_text, settings) for d in train]
         tx = [document_features(d.result, d.source.analysis_text, settings) for d in test]
         for c, balanced in document_grid:
-            type_model = fit_linear(dx, [d.gold.doc_type for d in train], c=c, balanced=balanced)
-            level_model = fit_linear(dx, [d.gold.level for d in train], c=c, balanced=balanced)
-            type_hits[(c, balanced)] += [int(type_model.predict(f) == d.gold.doc_type) for f, d in zip(tx, test)]
-            level_hits[(c, balanced)] += [int(level_model.predict(f) == d.gold.level) for f, d in zip(tx, test)]
+            for key, rows in (("doc_type", type_rows), ("level", level_rows)):
+                model = fit_linear(dx, [getattr(d.gold, key) for d in train], c=c, balanced=balanced)
+                for f, d in zip(tx, test):
+                    scores = model.probabilities(f)
+                    answer = max(scores, key=scores.get)
+                    rows[(c, balanced)].append((getattr(d.gold, key), getattr(d.result.document, key), answer, scores[answer]))
     best = (-1.0, None, None)
     for c, rows in predictions.items():
         for t in settings.thresholds:
-            tp = sum(1 for label, p, _ in rows if label and p >= t)
-            predicted = sum(1 for _, p, _ in rows if p >= t)
+            tp = sum(1 for label, p in rows if label and p >= t)
+            predicted = sum(1 for _, p in rows if p >= t)
             f1 = 2 * tp / (predicted + gold_total) if predicted + gold_total else 0.0
             results["measure"][f"C={c} threshold={t}"] = round(f1, 4)
             if f1 > best[0] + 1e-9:
                 best = (f1, c, t)
-    results["chosen"] = {"measure_c": best[1], "threshold": best[2], "measure_f1_cv": round(best[0], 4)}
-    status_scores = {c: sum(h) / len(h) if h else 0.0 for c, h in status_hits.items()}
-    results["status"] = {f"C={c}": round(v, 4) for c, v in status_scores.items()}
-    chosen_c = max(sorted(status_scores), key=lambda c: status_scores[c])
-    results["chosen"].update(status_c=chosen_c, status_accuracy_cv=round(status_scores[chosen_c], 4))
-    # genre and level share one document model setting: chosen on their mean accuracy
-    both = {g: (sum(type_hits[g]) + sum(level_hits[g])) / (2 * len(type_hits[g])) if type_hits[g] else 0.0 for g in document_grid}
-    results["document"] = {f"C={c} balanced={b}": round(v, 4) for (c, b), v in both.items()}
-    best_doc = max(document_grid, key=lambda g: (both[g], -g[0]))
-    results["chosen"].update(
+    chosen = results["chosen"] = {"measure_c": best[1], "threshold": best[2], "measure_f1_cv": round(best[0], 4)}
+    status_choice = {c: _choose_override(rows, settings) for c, rows in status_rows.items()}
+    results["status"] = {f"C={c}": {"override": o, "accuracy": round(a, 4)} for c, (o, a) in status_choice.items()}
+    results["status"]["rules"] = round(_backed_off(next(iter(status_rows.values())), 2.0), 4)
+    status_c = max(sorted(status_choice), key=lambda c: status_choice[c][1])
+    chosen.update(status_c=status_c, status_override=status_choice[status_c][0], status_accuracy_cv=round(status_choice[status_c][1], 4))
+    # genre and level share one model setting, chosen on their mean accuracy; each backs off on its own
+    doc_choice = {g: (_choose_override(type_rows[g], settings), _choose_override(level_rows[g], settings)) for g in document_grid}
+    results["document"] = {
+        f"C={c} balanced={b}": {"doc_type": {"override": t[0], "accuracy": round(t[1], 4)}, "level": {"override": l[0], "accuracy": round(l[1], 4)}}
+        for (c, b), (t, l) in doc_choice.items()
+    }
+    results["document"]["rules"] = {
+        "doc_type": round(_backed_off(type_rows[document_grid[0]], 2.0), 4),
+        "level": round(_backed_off(level_rows[document_grid[0]], 2.0), 4),
+    }
+    best_doc = max(document_grid, key=lambda g: (doc_choice[g][0][1] + doc_choice[g][1][1], -g[0]))
+    (type_override, type_accuracy), (level_override, level_accuracy) = doc_choice[best_doc]
+    chosen.update(
         document_c=best_doc[0],
         document_balanced=best_doc[1],
-        doc_type_accuracy_cv=round(sum(type_hits[best_doc]) / len(type_hits[best_doc]), 4),
-        level_accuracy_cv=round(sum(level_hits[best_doc]) / len(level_hits[best_doc]), 4),
+        doc_type_override=type_override,
+        level_override=level_override,
+        doc_type_accuracy_cv=round(type_accuracy, 4),
+        level_accuracy_cv=round(level_accuracy, 4),
     )
     return results
 
@@ -218,6 +259,9 @@ def train_decisions(docs: Sequence[AnalysedDocument], settings: DecisionSettings
         document_c=chosen["document_c"],
         threshold=chosen["threshold"],
         document_balanced=chosen["document_balanced"],
+        status_override=chosen["status_override"],
+        doc_type_override=chosen["doc_type_override"],
+        level_override=chosen["level_override"],
     )
     metadata = {
         "data_hash": data_hash(docs, extra_hash),
@@ -267,7 +311,7 @@ def learning_curve(train: Sequence[AnalysedDocument], test: Sequence[AnalysedDoc
     for share in settings.learning_curve:
         keep = set(groups[: max(1, round(share * len(groups)))])
         subset = [d for d in train if (d.gold.group or d.gold.source_path) in keep]
-        models = fit_decisions(subset, settings, **{k: chosen[k] for k in ("measure_c", "status_c", "document_c", "threshold", "document_balanced")})
+        models = fit_decisions(subset, settings, **{k: chosen[k] for k in FIT_SETTINGS})
         curve[f"{int(share * 100)}%"] = {"training_documents": len(subset), **score_decided(test, predict_documents(models, test))}
     return curve
 

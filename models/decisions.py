@@ -28,6 +28,10 @@ class DecisionModels:
     threshold: float
     settings: DecisionSettings
     metadata: dict
+    # a model's answer replaces the rules' only from this confidence (chosen by cross-validation)
+    status_override: float = 0.0
+    doc_type_override: float = 0.0
+    level_override: float = 0.0
 
     def measure_probability(self, features) -> float:
         return self.measure.probabilities(features).get(MEASURE, 0.0)
@@ -38,9 +42,26 @@ def load_decisions(path: Path = DEFAULT_MODELS_PATH, settings: DecisionSettings 
     missing = {"measure", "status", "doc_type", "level"} - set(models)
     if missing:
         raise ValueError(f"{path}: models missing: {', '.join(sorted(missing))}")
+    chosen = metadata.get("chosen", {})
     return DecisionModels(
-        models["measure"], models["status"], models["doc_type"], models["level"], float(metadata["threshold"]), settings or load_decision_settings(), metadata
+        models["measure"],
+        models["status"],
+        models["doc_type"],
+        models["level"],
+        float(metadata["threshold"]),
+        settings or load_decision_settings(),
+        metadata,
+        float(chosen.get("status_override", 0.0)),
+        float(chosen.get("doc_type_override", 0.0)),
+        float(chosen.get("level_override", 0.0)),
     )
+
+
+def backed_off(model: LinearModel, features, rule_answer, override: float):
+    """The model's answer where it is at least ``override`` sure, else the rules'."""
+    scores = model.probabilities(features)
+    answer = max(model.classes, key=lambda c: scores[c])
+    return answer if scores[answer] >= override or rule_answer is None else rule_answer
 
 
 def decide_document(result: DocumentResult, source: SourceText, models: DecisionModels) -> DocumentResult:
@@ -49,14 +70,18 @@ def decide_document(result: DocumentResult, source: SourceText, models: Decision
     doc = result.document
     rule_type = doc.doc_type
     features = document_features(result, analysis, settings)
-    document = replace(doc, doc_type=models.doc_type.predict(features), level=models.level.predict(features))
+    document = replace(
+        doc,
+        doc_type=backed_off(models.doc_type, features, doc.doc_type, models.doc_type_override),
+        level=backed_off(models.level, features, doc.level, models.level_override),
+    )
     kept, scored = [], []
     for candidate, f in zip(result.candidates, candidate_features(result, source.text, analysis, settings)):
         p = models.measure_probability(f)
         keep = p >= models.threshold
         status = candidate.status
         if keep:
-            status = models.status.predict(status_features(candidate, source.text, analysis, rule_type, settings))
+            status = backed_off(models.status, status_features(candidate, source.text, analysis, rule_type, settings), candidate.status, models.status_override)
         decided = replace(
             candidate,
             status=status,
