@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from extractors.knowledge import compile_pattern, data_path, load_yaml, require
+from extractors.lines import lost_line_breaks, virtual_lines
 from extractors.noise import unmasked_pieces
 from extractors.types import Mask, Section
 
@@ -35,6 +36,7 @@ class HeadingRules:
     title_line_max: int
     run_in_rank: int
     run_in_max: int
+    long_line: int  # a line longer than this lost its line breaks: read it sentence by sentence
 
 
 def load_heading_rules(path: Path | None = None) -> HeadingRules:
@@ -63,6 +65,7 @@ def load_heading_rules(path: Path | None = None) -> HeadingRules:
         title_line_max=require(title_line, "max_len", int, path),
         run_in_rank=require(run_in, "rank", int, path),
         run_in_max=require(run_in, "max_len", int, path),
+        long_line=require(data, "long_line", int, path),
     )
 
 
@@ -97,7 +100,17 @@ def _clause_end(text: str, start: int, line_end: int, body: int | None = None) -
     return min(line_end, start + _CLAUSE_MAX)
 
 
-def _lines(text: str, start: int, end: int, masks: tuple[Mask, ...]):
+def _lines(text: str, start: int, end: int, masks: tuple[Mask, ...], long_line: int | None = None):
+    """Non-blank lines, trimmed; a line that lost its line breaks is read sentence by sentence."""
+    lost = long_line is not None and lost_line_breaks(text, start, end, long_line)
+    for s, e in _physical_lines(text, start, end, masks):
+        if not lost:
+            yield s, e
+        else:
+            yield from virtual_lines(text, s, e, long_line)
+
+
+def _physical_lines(text: str, start: int, end: int, masks: tuple[Mask, ...]):
     for piece_start, piece_end in unmasked_pieces(start, end, masks):
         cursor = piece_start
         while cursor < piece_end:
@@ -168,7 +181,7 @@ def _merge_title_lines(headings: list[_Heading], text: str) -> list[_Heading]:
 def segment_sections(text: str, start: int, end: int, masks: tuple[Mask, ...], *, rules: HeadingRules) -> list[Section]:
     """Sections of the document ``text[start:end]``; the first line is its title, not a section."""
     headings: list[_Heading] = []
-    for index, (s, e) in enumerate(_lines(text, start, end, masks)):
+    for index, (s, e) in enumerate(_lines(text, start, end, masks, rules.long_line)):
         headings.extend(_line_headings(text, s, e, rules, first_line=index == 0))
     headings = _merge_title_lines(headings, text)
     sections: list[Section] = []

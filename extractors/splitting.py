@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from extractors.knowledge import compile_pattern, data_path, load_yaml, require
+from extractors.lines import lost_line_breaks, virtual_lines
 from extractors.noise import unmasked_pieces
 from extractors.types import Mask
 
@@ -16,12 +17,21 @@ _SENTENCE_END = "。！？!?；;：:，,"
 @dataclass(frozen=True)
 class SplitRules:
     part_marker: re.Pattern
+    inline_part_marker: re.Pattern  # the same marker inside a line that lost its breaks
+    long_line: int
     byline: re.Pattern
+    inline_byline: re.Pattern  # a byline at the head of a long line: its line break was lost
     closing: re.Pattern
     title_lines: int
     title_max_len: int
     min_document_chars: int
     duplicate_threshold: float
+
+
+    @property
+    def inline_break(self) -> re.Pattern:
+        """Where a line that lost its breaks is cut besides its sentence ends."""
+        return re.compile(f"(?:{self.inline_part_marker.pattern})|(?:{self.inline_byline.pattern})")
 
 
 @dataclass(frozen=True)
@@ -41,10 +51,11 @@ def load_split_rules(path: Path | None = None) -> SplitRules:
     data = require(load_yaml(path), "split", dict, path)
     patterns = {
         key: compile_pattern(require(data, key, str, path), path, data.line_of(key), re.M)
-        for key in ("part_marker", "byline", "closing")
+        for key in ("part_marker", "inline_part_marker", "byline", "inline_byline", "closing")
     }
     return SplitRules(
         **patterns,
+        long_line=require(data, "long_line", int, path),
         title_lines=require(data, "title_lines", int, path),
         title_max_len=require(data, "title_max_len", int, path),
         min_document_chars=require(data, "min_document_chars", int, path),
@@ -52,9 +63,10 @@ def load_split_rules(path: Path | None = None) -> SplitRules:
     )
 
 
-def _lines(text: str, start: int, end: int, masks: tuple[Mask, ...]) -> list[tuple[int, int]]:
-    """Non-blank, unmasked lines as stripped spans."""
+def _lines(text: str, start: int, end: int, masks: tuple[Mask, ...], rules: SplitRules | None = None) -> list[tuple[int, int]]:
+    """Non-blank, unmasked lines as stripped spans (a line that lost its breaks: its sentences)."""
     lines = []
+    lost = rules is not None and lost_line_breaks(text, start, end, rules.long_line)
     for piece_start, piece_end in unmasked_pieces(start, end, masks):
         for match in re.finditer(r"[^\n]+", text[piece_start:piece_end]):
             s, e = piece_start + match.start(), piece_start + match.end()
@@ -63,8 +75,17 @@ def _lines(text: str, start: int, end: int, masks: tuple[Mask, ...]) -> list[tup
             while e > s and text[e - 1].isspace():
                 e -= 1
             if e > s:
-                lines.append((s, e))
+                if not lost:
+                    lines.append((s, e))
+                else:
+                    lines.extend(virtual_lines(text, s, e, rules.long_line, rules.inline_break))
     return lines
+
+
+def _line_match(regex: re.Pattern, text: str, s: int, e: int):
+    """``regex`` matched on the line ``text[s:e]`` alone (offsets relative to ``s``): a
+    sentence read as a line starts mid-text, where ``^`` would not match."""
+    return regex.match(text[s:e])
 
 
 def _content_chars(text: str, start: int, end: int, masks: tuple[Mask, ...]) -> int:
@@ -81,22 +102,24 @@ def _title_span(text: str, lines: list[tuple[int, int]], first: int, rules: Spli
     if first >= len(lines):
         return (0, 0)
     s, e = lines[first]
-    marker = rules.part_marker.match(text, s, e)
-    if marker and marker.end() < e:
-        return (marker.end(), e)
+    marker = _line_match(rules.part_marker, text, s, e)
+    if marker and s + marker.end() < e:
+        return (s + marker.end(), e)
     return (s, e)
 
 
 def split_documents(text: str, masks: tuple[Mask, ...], *, rules: SplitRules) -> list[DocumentSpan]:
     """Document spans of a file; a short header before the first boundary is not a document."""
-    lines = _lines(text, 0, len(text), masks)
+    lines = _lines(text, 0, len(text), masks, rules)
     # (line index where a document begins, author)
     starts: list[tuple[int, str | None]] = []
     for index, (s, e) in enumerate(lines):
-        if rules.part_marker.match(text, s, e):
+        if _line_match(rules.part_marker, text, s, e):
             starts.append((index, None))
             continue
-        byline = rules.byline.match(text, s, e)
+        byline = _line_match(rules.byline, text, s, e)
+        if byline is None:
+            byline = _line_match(rules.inline_byline, text, s, e)
         if byline:
             first = index
             while first > 0 and index - first < rules.title_lines and _is_title_line(text, lines[first - 1], rules):

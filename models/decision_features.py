@@ -36,6 +36,7 @@ class DecisionSettings:
     document_balanced: tuple[bool, ...]
     thresholds: tuple[float, ...]
     overrides: tuple[float, ...]
+    long_document_chars: int
     folds: int
     naive_verbs: tuple[str, ...]
     learning_curve: tuple[float, ...]
@@ -59,6 +60,7 @@ def load_decision_settings(path: Path = SETTINGS_PATH) -> DecisionSettings:
             document_balanced=tuple(bool(v) for v in data["grid"]["document_balanced"]),
             thresholds=tuple(float(v) for v in data["grid"]["thresholds"]),
             overrides=tuple(float(v) for v in data["grid"]["overrides"]),
+            long_document_chars=int(data["long_document_chars"]),
             folds=int(data["folds"]),
             naive_verbs=tuple(data["naive_verbs"]),
             learning_curve=tuple(float(v) for v in data["learning_curve"]),

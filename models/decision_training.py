@@ -25,6 +25,7 @@ from models.decisions import MEASURE, OTHER, DecisionModels, decide_document
 from models.linear import LinearModel, fit_linear
 
 TRAIN_SPLITS = ("train", "tune")
+BANDS = ("short", "long")
 FIT_SETTINGS = ("measure_c", "status_c", "document_c", "threshold", "document_balanced", "status_override", "doc_type_override", "level_override")  # dev.jsonl says train/test; seeds.jsonl says tune/heldout
 
 
@@ -69,9 +70,9 @@ def fit_decisions(
     document_c: float,
     threshold: float,
     document_balanced: bool = False,
-    status_override: float = 0.0,
-    doc_type_override: float = 0.0,
-    level_override: float = 0.0,
+    status_override: dict | None = None,
+    doc_type_override: dict | None = None,
+    level_override: dict | None = None,
 ) -> DecisionModels:
     measure_x, measure_y, status_x, status_y = [], [], [], []
     for d, candidate, features, label, status in _measure_examples(docs, settings):
@@ -89,9 +90,9 @@ def fit_decisions(
         threshold=threshold,
         settings=settings,
         metadata={},
-        status_override=status_override,
-        doc_type_override=doc_type_override,
-        level_override=level_override,
+        status_override=status_override or {},
+        doc_type_override=doc_type_override or {},
+        level_override=level_override or {},
     )
 
 
@@ -134,19 +135,30 @@ def _round(value):
     return None if value is None else round(value, 4)
 
 
-def _backed_off(rows, override: float) -> float:
-    """Accuracy when the model's answer replaces the rules' only at ``override`` confidence or more.
-    ``rows`` holds (gold, rule answer, model answer, model confidence)."""
+def _backed_off(rows, override: dict[str, float] | float) -> float:
+    """Accuracy when the model's answer replaces the rules' only at ``override`` confidence or
+    more (one level per document length band). ``rows`` holds (gold, rule answer, model
+    answer, model confidence, band)."""
     if not rows:
         return 0.0
-    return sum(1 for gold, rule, model, p in rows if (model if p >= override else rule) == gold) / len(rows)
+    level = (lambda band: override[band]) if isinstance(override, dict) else (lambda band: override)
+    return sum(1 for gold, rule, model, p, band in rows if (model if p >= level(band) else rule) == gold) / len(rows)
 
 
-def _choose_override(rows, settings: DecisionSettings) -> tuple[float, float]:
-    """The override level with the best accuracy (ties: the one trusting the rules more)."""
-    scored = [(round(_backed_off(rows, o), 6), o) for o in settings.overrides]
-    accuracy, override = max(scored, key=lambda t: (t[0], t[1]))
-    return override, accuracy
+def _choose_override(rows, settings: DecisionSettings) -> tuple[dict[str, float], float]:
+    """Per length band, the override level with the best accuracy (ties: trusting the rules
+    more). Long documents carry the rules' evidence (titles, issuers, regions) that short
+    pages lack, so the two bands may trust the model differently."""
+    chosen = {}
+    for band in BANDS:
+        mine = [r for r in rows if r[4] == band]
+        scored = [(round(_backed_off(mine, o), 6), o) for o in settings.overrides]
+        chosen[band] = max(scored, key=lambda t: (t[0], t[1]))[1] if mine else max(settings.overrides)
+    return chosen, _backed_off(rows, chosen)
+
+
+def length_band(document, settings: DecisionSettings) -> str:
+    return "long" if document.end - document.start > settings.long_document_chars else "short"
 
 
 def cross_validate(docs: Sequence[AnalysedDocument], settings: DecisionSettings) -> dict:
@@ -179,16 +191,16 @@ def cross_validate(docs: Sequence[AnalysedDocument], settings: DecisionSettings)
         sx = [status_features(cand, d.source.text, d.source.analysis_text, d.result.document.doc_type, settings) for d, cand, _, label, status in train_examples if label and status]
         sy = [status for d, cand, _, label, status in train_examples if label and status]
         held_status = [
-            (status_features(cand, d.source.text, d.source.analysis_text, d.result.document.doc_type, settings), status, cand.status)
+            (status_features(cand, d.source.text, d.source.analysis_text, d.result.document.doc_type, settings), status, cand.status, length_band(d.result.document, settings))
             for d, cand, _, label, status in test_examples
             if label and status
         ]
         for c in settings.status_c:
             model = fit_linear(sx, sy, c=c)
-            for f, gold, rule in held_status:
+            for f, gold, rule, band in held_status:
                 scores = model.probabilities(f)
                 answer = max(scores, key=scores.get)
-                status_rows[c].append((gold, rule, answer, scores[answer]))
+                status_rows[c].append((gold, rule, answer, scores[answer], band))
         dx = [document_features(d.result, d.source.analysis_text, settings) for d in train]
         tx = [document_features(d.result, d.source.analysis_text, settings) for d in test]
         for c, balanced in document_grid:
@@ -197,7 +209,7 @@ def cross_validate(docs: Sequence[AnalysedDocument], settings: DecisionSettings)
                 for f, d in zip(tx, test):
                     scores = model.probabilities(f)
                     answer = max(scores, key=scores.get)
-                    rows[(c, balanced)].append((getattr(d.gold, key), getattr(d.result.document, key), answer, scores[answer]))
+                    rows[(c, balanced)].append((getattr(d.gold, key), getattr(d.result.document, key), answer, scores[answer], length_band(d.result.document, settings)))
     best = (-1.0, None, None)
     for c, rows in predictions.items():
         for t in settings.thresholds:

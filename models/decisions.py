@@ -8,8 +8,9 @@ kept measure carries its score and the strongest features behind it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Mapping
 
 from extractors.types import DocumentResult, SourceText
 from models.decision_features import DecisionSettings, candidate_features, document_features, load_decision_settings, status_features
@@ -28,10 +29,11 @@ class DecisionModels:
     threshold: float
     settings: DecisionSettings
     metadata: dict
-    # a model's answer replaces the rules' only from this confidence (chosen by cross-validation)
-    status_override: float = 0.0
-    doc_type_override: float = 0.0
-    level_override: float = 0.0
+    # a model's answer replaces the rules' only from this confidence, per document length
+    # band (short/long; chosen by cross-validation); a band not named: the model always
+    status_override: Mapping[str, float] = field(default_factory=dict)
+    doc_type_override: Mapping[str, float] = field(default_factory=dict)
+    level_override: Mapping[str, float] = field(default_factory=dict)
 
     def measure_probability(self, features) -> float:
         return self.measure.probabilities(features).get(MEASURE, 0.0)
@@ -51,9 +53,9 @@ def load_decisions(path: Path = DEFAULT_MODELS_PATH, settings: DecisionSettings 
         float(metadata["threshold"]),
         settings or load_decision_settings(),
         metadata,
-        float(chosen.get("status_override", 0.0)),
-        float(chosen.get("doc_type_override", 0.0)),
-        float(chosen.get("level_override", 0.0)),
+        dict(chosen.get("status_override", {})),
+        dict(chosen.get("doc_type_override", {})),
+        dict(chosen.get("level_override", {})),
     )
 
 
@@ -70,10 +72,11 @@ def decide_document(result: DocumentResult, source: SourceText, models: Decision
     doc = result.document
     rule_type = doc.doc_type
     features = document_features(result, analysis, settings)
+    band = "long" if doc.end - doc.start > settings.long_document_chars else "short"
     document = replace(
         doc,
-        doc_type=backed_off(models.doc_type, features, doc.doc_type, models.doc_type_override),
-        level=backed_off(models.level, features, doc.level, models.level_override),
+        doc_type=backed_off(models.doc_type, features, doc.doc_type, models.doc_type_override.get(band, 0.0)),
+        level=backed_off(models.level, features, doc.level, models.level_override.get(band, 0.0)),
     )
     kept, scored = [], []
     for candidate, f in zip(result.candidates, candidate_features(result, source.text, analysis, settings)):
@@ -81,7 +84,9 @@ def decide_document(result: DocumentResult, source: SourceText, models: Decision
         keep = p >= models.threshold
         status = candidate.status
         if keep:
-            status = backed_off(models.status, status_features(candidate, source.text, analysis, rule_type, settings), candidate.status, models.status_override)
+            status = backed_off(
+                models.status, status_features(candidate, source.text, analysis, rule_type, settings), candidate.status, models.status_override.get(band, 0.0)
+            )
         decided = replace(
             candidate,
             status=status,
