@@ -68,8 +68,8 @@ def process_source(source: SourceText, resources: Resources, *, with_tokens: boo
     duplicates = find_duplicates([analysis[s.start : s.end] for s in spans], resources.split.duplicate_threshold)
     results = []
     for index, span in enumerate(spans, start=1):
-        meta = describe_document(analysis, span, resources.metadata)
         doc_masks = tuple(m for m in masks if m.start < span.end and m.end > span.start)
+        meta = describe_document(analysis, span, resources.metadata, doc_masks)
         doc_placeholders = tuple(p for p in placeholders if span.start <= p.start < span.end)
         warnings = list(source.warnings)
         if doc_placeholders:

@@ -12,10 +12,11 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Sequence
 
 from extractors.knowledge import compile_pattern, data_path, load_yaml, require
 from extractors.splitting import DocumentSpan
-from extractors.types import Region
+from extractors.types import Mask, Region
 
 _MUNICIPALITIES = {"北京市", "上海市", "天津市", "重庆市"}
 _DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
@@ -174,9 +175,10 @@ def _region_from_mentions(body: str, rules: MetadataRules) -> tuple[Region, str 
     return region, found_level
 
 
-def describe_document(text: str, span: DocumentSpan, rules: MetadataRules) -> dict:
-    """Metadata fields for ``Document`` from the document's text (simplified script)."""
-    body = text[span.start : span.end]
+def describe_document(text: str, span: DocumentSpan, rules: MetadataRules, masks: Sequence[Mask] = ()) -> dict:
+    """Metadata fields for ``Document`` from the document's text (simplified script);
+    masked noise (breadcrumbs, share buttons) is blanked out first, offsets kept."""
+    body = _unmasked(text, span.start, span.end, masks)
     title = text[span.title_start : span.title_end].strip()
     head_lines = [line.strip() for line in body.splitlines() if line.strip()][:3]
     if rules.issuer_line.match(title) and len(head_lines) > 1 and head_lines[0] == title:
@@ -210,6 +212,14 @@ def describe_document(text: str, span: DocumentSpan, rules: MetadataRules) -> di
         "author": span.author or _signature(text[span.start : span.end], rules),
         "date": f"{int(date.group(1)):04d}-{int(date.group(2)):02d}-{int(date.group(3)):02d}" if date else None,
     }
+
+
+def _unmasked(text: str, start: int, end: int, masks: Sequence[Mask]) -> str:
+    chars = list(text[start:end])
+    for mask in masks:
+        for i in range(max(mask.start, start), min(mask.end, end)):
+            chars[i - start] = "\n" if text[i] == "\n" else " "
+    return "".join(chars)
 
 
 def _title_like(line: str) -> bool:
