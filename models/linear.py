@@ -92,9 +92,18 @@ def fit_linear(examples: Sequence[Features], labels: Sequence[str], *, c: float 
 
 def save_models(path: Path, models: Mapping[str, LinearModel], metadata: Mapping) -> None:
     """Every model and its metadata in one JSON file, written whole or not at all."""
-    payload = {"metadata": dict(metadata), "models": {name: m.to_json() for name, m in sorted(models.items())}}
+    dump = lambda value: json.dumps(value, ensure_ascii=False, sort_keys=True)  # noqa: E731
+    # one line per feature: a retrained model diffs feature by feature
+    lines = ["{", f'"metadata": {dump(dict(metadata))},', '"models": {']
+    for k, (name, model) in enumerate(sorted(models.items())):
+        data = model.to_json()
+        lines.append(f'{dump(name)}: {{"classes": {dump(data["classes"])}, "intercept": {dump(data["intercept"])}, "weights": {{')
+        weights = list(data["weights"].items())
+        lines += [f"{dump(n)}: {dump(w)}{',' if i + 1 < len(weights) else ''}" for i, (n, w) in enumerate(weights)]
+        lines.append("}}" + ("," if k + 1 < len(models) else ""))
+    lines += ["}", "}"]
     tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(json.dumps(payload, ensure_ascii=False, indent=0, sort_keys=True) + "\n", encoding="utf-8")
+    tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
     tmp.replace(path)
 
 
