@@ -15,14 +15,13 @@ import json
 import random
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Iterable, Sequence
 
-from extractors.scoring import GoldDocument, Span, match_spans, predicted_span, score_documents, score_measures
+from extractors.scoring import GoldDocument, match_spans, predicted_span, score_documents, score_measures
 from extractors.types import DocumentResult, SourceText
 from models.decision_features import DecisionSettings, candidate_features, document_features, fold, status_features
 from models.decisions import MEASURE, OTHER, DecisionModels, decide_document
-from models.linear import LinearModel, fit_linear
+from models.linear import fit_linear
 
 TRAIN_SPLITS = ("train", "tune")
 BANDS = ("short", "long")
