@@ -517,7 +517,7 @@ def extract_candidates(
                 f"default_status={default_status}",
                 f"section_kind={section.kind if section else 'none'}",
                 f"depth={min(section.depth, 4) if section else 0}",
-                f"strength={getattr(clause, 'strength', None)}",
+                f"strength={clause.strength}",
                 f"own_subject={bool(clause.own_subject)}",
                 f"explicit={bool(candidate.actors)}",
                 f"targets={bool(targets)}",

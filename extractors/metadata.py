@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Sequence
 
 from extractors.knowledge import compile_pattern, data_path, load_yaml, require
+from extractors.noise import blank_masks
 from extractors.splitting import DocumentSpan
 from extractors.types import Mask, Region
 
@@ -178,7 +179,7 @@ def _region_from_mentions(body: str, rules: MetadataRules) -> tuple[Region, str 
 def describe_document(text: str, span: DocumentSpan, rules: MetadataRules, masks: Sequence[Mask] = ()) -> dict:
     """Metadata fields for ``Document`` from the document's text (simplified script);
     masked noise (breadcrumbs, share buttons) is blanked out first, offsets kept."""
-    body = _unmasked(text, span.start, span.end, masks)
+    body = blank_masks(text, span.start, span.end, masks)
     title = text[span.title_start : span.title_end].strip()
     head_lines = [line.strip() for line in body.splitlines() if line.strip()][:3]
     if rules.issuer_line.match(title) and len(head_lines) > 1 and head_lines[0] == title:
@@ -212,14 +213,6 @@ def describe_document(text: str, span: DocumentSpan, rules: MetadataRules, masks
         "author": span.author or _signature(text[span.start : span.end], rules),
         "date": f"{int(date.group(1)):04d}-{int(date.group(2)):02d}-{int(date.group(3)):02d}" if date else None,
     }
-
-
-def _unmasked(text: str, start: int, end: int, masks: Sequence[Mask]) -> str:
-    chars = list(text[start:end])
-    for mask in masks:
-        for i in range(max(mask.start, start), min(mask.end, end)):
-            chars[i - start] = "\n" if text[i] == "\n" else " "
-    return "".join(chars)
 
 
 def _title_like(line: str) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence
 
 from extractors.knowledge import DataError, compile_pattern, data_path, load_yaml, require
 from extractors.types import Mask, Placeholder
@@ -77,6 +78,16 @@ def find_placeholders(text: str, rules: NoiseRules) -> tuple[Placeholder, ...]:
 def is_masked(start: int, end: int, masks: tuple[Mask, ...]) -> bool:
     """True when [start, end) lies wholly inside noise."""
     return any(m.start <= start and end <= m.end for m in masks)
+
+
+def blank_masks(text: str, start: int, end: int, masks: Sequence[Mask]) -> str:
+    """``text[start:end]`` with masked noise blanked to spaces (line breaks kept): offsets stay."""
+    chars = list(text[start:end])
+    for mask in masks:
+        for i in range(max(mask.start, start), min(mask.end, end)):
+            if text[i] != "\n":
+                chars[i - start] = " "
+    return "".join(chars)
 
 
 def unmasked_pieces(start: int, end: int, masks: tuple[Mask, ...]) -> list[tuple[int, int]]:

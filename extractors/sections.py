@@ -7,11 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from extractors.knowledge import compile_pattern, data_path, load_yaml, require
-from extractors.lines import lost_line_breaks, virtual_lines
+from extractors.lines import SENTENCE_END, lost_line_breaks, virtual_lines
 from extractors.noise import unmasked_pieces
 from extractors.types import Mask, Section
 
-_SENTENCE_END = "。！？!?"
 _CLAUSE_END = "。；;！？!?：:"
 _SPACE = " \t\u00a0\u3000\ufeff"
 _CLAUSE_MAX = 40
@@ -92,7 +91,7 @@ def _clause_end(text: str, start: int, line_end: int, body: int | None = None) -
     for i in range(body, line_end):
         if text[i] in _CLAUSE_END:
             if i - start <= _CLAUSE_MAX:
-                return i + (1 if text[i] in _SENTENCE_END else 0)
+                return i + (1 if text[i] in SENTENCE_END else 0)
             break
     for i in range(body, min(line_end, start + _CLAUSE_MAX + 1)):
         if text[i] in "，,":
@@ -146,7 +145,7 @@ def _line_headings(text: str, s: int, e: int, rules: HeadingRules, first_line: b
         return inline
     if e - s <= rules.title_line_max and line[-1] not in _CLAUSE_END + "，,、":
         return [_Heading(s, e, "title_line", rules.title_line_rank, None)]
-    first_stop = next((i for i in range(s, e) if text[i] in _SENTENCE_END), None)
+    first_stop = next((i for i in range(s, e) if text[i] in SENTENCE_END), None)
     if first_stop is not None and first_stop + 1 < e and first_stop + 1 - s <= rules.run_in_max:
         return [_Heading(s, first_stop + 1, "run_in", rules.run_in_rank, e)] + inline
     return inline

@@ -28,10 +28,7 @@ class SplitRules:
     duplicate_threshold: float
 
 
-    @property
-    def inline_break(self) -> re.Pattern:
-        """Where a line that lost its breaks is cut besides its sentence ends."""
-        return re.compile(f"(?:{self.inline_part_marker.pattern})|(?:{self.inline_byline.pattern})")
+    inline_break: re.Pattern  # where a line that lost its breaks is cut besides its sentence ends
 
 
 @dataclass(frozen=True)
@@ -53,8 +50,10 @@ def load_split_rules(path: Path | None = None) -> SplitRules:
         key: compile_pattern(require(data, key, str, path), path, data.line_of(key), re.M)
         for key in ("part_marker", "inline_part_marker", "byline", "inline_byline", "closing")
     }
+    inline_break = re.compile(f"(?:{patterns['inline_part_marker'].pattern})|(?:{patterns['inline_byline'].pattern})")
     return SplitRules(
         **patterns,
+        inline_break=inline_break,
         long_line=require(data, "long_line", int, path),
         title_lines=require(data, "title_lines", int, path),
         title_max_len=require(data, "title_max_len", int, path),

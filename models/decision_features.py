@@ -17,9 +17,12 @@ from typing import Sequence
 
 import yaml
 
-from extractors.types import DocumentResult, Measure
+from extractors.noise import blank_masks
+from extractors.types import Document, DocumentResult, Measure
 
 SETTINGS_PATH = Path(__file__).resolve().parent / "decisions.yaml"
+# the rules' signals the status model reads
+_STATUS_SIGNALS = {"status", "cue", "lead", "time", "section_status", "default_status", "structure", "explicit"}
 
 
 @dataclass(frozen=True)
@@ -151,22 +154,14 @@ def status_features(measure: Measure, source_text: str, analysis: str, doc_type:
     return features
 
 
-_STATUS_SIGNALS = {"status", "cue", "lead", "time", "section_status", "default_status", "structure", "explicit"}
-
-
-def document_text(result: DocumentResult, analysis: str) -> str:
-    """The document's analysis text with its masked noise blanked out."""
-    doc = result.document
-    chars = list(analysis[doc.start : doc.end])
-    for mask in result.masks:
-        for i in range(max(mask.start, doc.start), min(mask.end, doc.end)):
-            chars[i - doc.start] = " "
-    return fold("".join(chars))
+def length_band(document: Document, settings: DecisionSettings) -> str:
+    """Long documents carry evidence (titles, issuers, regions) that short pages lack."""
+    return "long" if document.end - document.start > settings.long_document_chars else "short"
 
 
 def document_features(result: DocumentResult, analysis: str, settings: DecisionSettings) -> dict[str, float]:
     doc = result.document
-    text = document_text(result, analysis)
+    text = fold(blank_masks(analysis, doc.start, doc.end, result.masks))
     head = re.sub(r"\s+", " ", text[: settings.head_chars])
     features: dict[str, float] = {f"rule_type={doc.doc_type}": 1.0, f"rule_level={doc.level}": 1.0}
     _ngrams("d:", head, (2,), features)

@@ -19,7 +19,7 @@ from typing import Iterable, Sequence
 
 from extractors.scoring import GoldDocument, match_spans, predicted_span, score_documents, score_measures
 from extractors.types import DocumentResult, SourceText
-from models.decision_features import DecisionSettings, candidate_features, document_features, fold, status_features
+from models.decision_features import DecisionSettings, candidate_features, document_features, fold, length_band, status_features
 from models.decisions import MEASURE, OTHER, DecisionModels, decide_document
 from models.linear import fit_linear
 
@@ -53,11 +53,27 @@ def attach_results(gold: GoldDocument, source: SourceText, results: Sequence[Doc
     return AnalysedDocument(gold, source, result, labels, statuses)
 
 
-def _measure_examples(docs: Sequence[AnalysedDocument], settings: DecisionSettings):
-    for d in docs:
-        features = candidate_features(d.result, d.source.text, d.source.analysis_text, settings)
-        for candidate, f, label, status in zip(d.result.candidates, features, d.labels, d.statuses):
-            yield d, candidate, f, label, status
+@dataclass(frozen=True)
+class Examples:
+    """One gold document's training examples, computed once for every fold."""
+
+    measures: list  # (features, label) per candidate
+    statuses: list  # (features, gold status, rules' status) per matched candidate
+    document: dict  # document features
+    band: str
+
+
+def document_examples(d: AnalysedDocument, settings: DecisionSettings) -> Examples:
+    text, analysis, doc_type = d.source.text, d.source.analysis_text, d.result.document.doc_type
+    features = candidate_features(d.result, text, analysis, settings)
+    statuses = [
+        (status_features(c, text, analysis, doc_type, settings), status, c.status)
+        for c, label, status in zip(d.result.candidates, d.labels, d.statuses)
+        if label and status
+    ]
+    return Examples(
+        list(zip(features, d.labels)), statuses, document_features(d.result, analysis, settings), length_band(d.result.document, settings)
+    )
 
 
 def fit_decisions(
@@ -73,17 +89,13 @@ def fit_decisions(
     doc_type_override: dict | None = None,
     level_override: dict | None = None,
 ) -> DecisionModels:
-    measure_x, measure_y, status_x, status_y = [], [], [], []
-    for d, candidate, features, label, status in _measure_examples(docs, settings):
-        measure_x.append(features)
-        measure_y.append(MEASURE if label else OTHER)
-        if label and status:
-            status_x.append(status_features(candidate, d.source.text, d.source.analysis_text, d.result.document.doc_type, settings))
-            status_y.append(status)
-    doc_x = [document_features(d.result, d.source.analysis_text, settings) for d in docs]
+    examples = [document_examples(d, settings) for d in docs]
+    measure_x = [f for e in examples for f, _ in e.measures]
+    measure_y = [MEASURE if label else OTHER for e in examples for _, label in e.measures]
+    doc_x = [e.document for e in examples]
     return DecisionModels(
         measure=fit_linear(measure_x, measure_y, c=measure_c),
-        status=fit_linear(status_x, status_y, c=status_c),
+        status=fit_linear([f for e in examples for f, _, _ in e.statuses], [g for e in examples for _, g, _ in e.statuses], c=status_c),
         doc_type=fit_linear(doc_x, [d.gold.doc_type for d in docs], c=document_c, balanced=document_balanced),
         level=fit_linear(doc_x, [d.gold.level for d in docs], c=document_c, balanced=document_balanced),
         threshold=threshold,
@@ -156,8 +168,11 @@ def _choose_override(rows, settings: DecisionSettings) -> tuple[dict[str, float]
     return chosen, _backed_off(rows, chosen)
 
 
-def length_band(document, settings: DecisionSettings) -> str:
-    return "long" if document.end - document.start > settings.long_document_chars else "short"
+
+def _answer(model, features) -> tuple[str, float]:
+    scores = model.probabilities(features)
+    answer = max(scores, key=scores.get)
+    return answer, scores[answer]
 
 
 def cross_validate(docs: Sequence[AnalysedDocument], settings: DecisionSettings) -> dict:
@@ -175,40 +190,29 @@ def cross_validate(docs: Sequence[AnalysedDocument], settings: DecisionSettings)
     type_rows: dict = {g: [] for g in document_grid}
     level_rows: dict = {g: [] for g in document_grid}
     gold_total = sum(len(d.gold.measures) for d in docs)
+    examples = [document_examples(d, settings) for d in docs]
     for held in folds:
         held_set = set(held)
-        train = [d for i, d in enumerate(docs) if i not in held_set]
-        test = [docs[i] for i in held]
-        train_examples = list(_measure_examples(train, settings))
-        test_examples = list(_measure_examples(test, settings))
-        x = [e[2] for e in train_examples]
-        y = [MEASURE if e[3] else OTHER for e in train_examples]
+        train = [i for i in range(len(docs)) if i not in held_set]
+        x = [f for i in train for f, _ in examples[i].measures]
+        y = [MEASURE if label else OTHER for i in train for _, label in examples[i].measures]
         for c in settings.measure_c:
             model = fit_linear(x, y, c=c)
-            for _, _, features, label, _ in test_examples:
-                predictions[c].append((label, model.probabilities(features)[MEASURE]))
-        sx = [status_features(cand, d.source.text, d.source.analysis_text, d.result.document.doc_type, settings) for d, cand, _, label, status in train_examples if label and status]
-        sy = [status for d, cand, _, label, status in train_examples if label and status]
-        held_status = [
-            (status_features(cand, d.source.text, d.source.analysis_text, d.result.document.doc_type, settings), status, cand.status, length_band(d.result.document, settings))
-            for d, cand, _, label, status in test_examples
-            if label and status
-        ]
+            predictions[c] += [(label, model.probabilities(f)[MEASURE]) for i in held for f, label in examples[i].measures]
+        sx = [f for i in train for f, _, _ in examples[i].statuses]
+        sy = [g for i in train for _, g, _ in examples[i].statuses]
         for c in settings.status_c:
             model = fit_linear(sx, sy, c=c)
-            for f, gold, rule, band in held_status:
-                scores = model.probabilities(f)
-                answer = max(scores, key=scores.get)
-                status_rows[c].append((gold, rule, answer, scores[answer], band))
-        dx = [document_features(d.result, d.source.analysis_text, settings) for d in train]
-        tx = [document_features(d.result, d.source.analysis_text, settings) for d in test]
+            for i in held:
+                for f, gold, rule in examples[i].statuses:
+                    status_rows[c].append((gold, rule, *_answer(model, f), examples[i].band))
+        dx = [examples[i].document for i in train]
         for c, balanced in document_grid:
             for key, rows in (("doc_type", type_rows), ("level", level_rows)):
-                model = fit_linear(dx, [getattr(d.gold, key) for d in train], c=c, balanced=balanced)
-                for f, d in zip(tx, test):
-                    scores = model.probabilities(f)
-                    answer = max(scores, key=scores.get)
-                    rows[(c, balanced)].append((getattr(d.gold, key), getattr(d.result.document, key), answer, scores[answer], length_band(d.result.document, settings)))
+                model = fit_linear(dx, [getattr(docs[i].gold, key) for i in train], c=c, balanced=balanced)
+                for i in held:
+                    gold, rule = getattr(docs[i].gold, key), getattr(docs[i].result.document, key)
+                    rows[(c, balanced)].append((gold, rule, *_answer(model, examples[i].document), examples[i].band))
     best = (-1.0, None, None)
     for c, rows in predictions.items():
         for t in settings.thresholds:

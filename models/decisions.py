@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Mapping
 
 from extractors.types import DocumentResult, SourceText
-from models.decision_features import DecisionSettings, candidate_features, document_features, load_decision_settings, status_features
+from models.decision_features import DecisionSettings, candidate_features, document_features, length_band, load_decision_settings, status_features
 from models.linear import LinearModel, load_models
 
 DEFAULT_MODELS_PATH = Path(__file__).resolve().parent / "trained" / "decisions.json"
@@ -72,7 +72,7 @@ def decide_document(result: DocumentResult, source: SourceText, models: Decision
     doc = result.document
     rule_type = doc.doc_type
     features = document_features(result, analysis, settings)
-    band = "long" if doc.end - doc.start > settings.long_document_chars else "short"
+    band = length_band(doc, settings)
     document = replace(
         doc,
         doc_type=backed_off(models.doc_type, features, doc.doc_type, models.doc_type_override.get(band, 0.0)),

@@ -42,12 +42,6 @@ def train_decision_models(path: Path = DEFAULT_MODELS_PATH) -> dict:
     return metadata
 
 
-def current_data_hash() -> str:
-    from models.decision_training import TRAIN_SPLITS, data_hash
-
-    return data_hash([d for d in analysed_gold() if d.gold.split in TRAIN_SPLITS], training_fingerprint())
-
-
 def evaluate_decision_models(path: Path = DEFAULT_MODELS_PATH, *, curve: bool = True) -> dict:
     """The saved models on the dev ``test`` part and on the seeds' held-out documents."""
     from models.decision_training import TRAIN_SPLITS, evaluate_decisions

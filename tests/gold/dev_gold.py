@@ -131,9 +131,11 @@ def genre_of(meta: dict) -> str:
     return meta["doc_type"]
 
 
-def compare(pass_a: Path, pass_b: Path, out_dir: Path) -> dict:
+def compare(pass_a: Path, pass_b: Path, out_dir: Path | None) -> dict:
+    """Agreement of the passes; with ``out_dir``, both passes side by side per page there."""
     a_rows, b_rows = read_pass(pass_a), read_pass(pass_b)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    if out_dir is not None:
+        out_dir.mkdir(parents=True, exist_ok=True)
     a, b = {}, {}
     for doc_id in sorted(a_rows):
         text = (DEV / f"{doc_id}.txt").read_text(encoding="utf-8")
@@ -148,7 +150,8 @@ def compare(pass_a: Path, pass_b: Path, out_dir: Path) -> dict:
             "A_measures": [dict(m, item=f"A{i + 1}", text=text[m["start"] : m["end"]], matches=f"B{pairs[i] + 1}" if i in pairs else None) for i, m in enumerate(a[doc_id])],
             "B_measures": [dict(m, item=f"B{j + 1}", text=text[m["start"] : m["end"]]) for j, m in enumerate(b[doc_id])],
         }
-        (out_dir / f"{doc_id}.json").write_text(json.dumps(side, ensure_ascii=False, indent=1), encoding="utf-8")
+        if out_dir is not None:
+            (out_dir / f"{doc_id}.json").write_text(json.dumps(side, ensure_ascii=False, indent=1), encoding="utf-8")
     doc_type = sum(a_rows[d].get("doc_type") == b_rows.get(d, {}).get("doc_type") for d in a_rows) / len(a_rows)
     level = sum(a_rows[d].get("level") == b_rows.get(d, {}).get("level") for d in a_rows) / len(a_rows)
     return {**agreement(a, b), "documents": len(a_rows), "doc_type_agreement": round(doc_type, 4), "level_agreement": round(level, 4)}
@@ -157,7 +160,7 @@ def compare(pass_a: Path, pass_b: Path, out_dir: Path) -> dict:
 def build(pass_a: Path, pass_b: Path, adjudicated: Path) -> None:
     index = load_index()
     test_provinces = choose_test_provinces(index)
-    agree = compare(pass_a, pass_b, adjudicated.parent / "sides")
+    agree = compare(pass_a, pass_b, None)
     final = read_pass(adjudicated)
     missing = sorted(set(index) - set(final))
     if missing:
