@@ -322,3 +322,12 @@ def seed_results(base_resources):
         source = read_source(CORPUS / name, CORPUS)
         results[name] = (source, process_source(source, base_resources, with_tokens=True))
     return results
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--regen-golden",
+        action="store_true",
+        default=False,
+        help="rewrite tests/golden/ from this run instead of comparing against it",
+    )
