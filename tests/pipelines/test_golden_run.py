@@ -17,13 +17,14 @@ import pytest
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "seeds"
 FILES = ("catalogue.jsonl", "documents.jsonl", "comparison.jsonl")
 RUN_LOCAL_KEYS = {"out_dir", "files"}  # where this run wrote, not what it found
+BY_NAME = {"mapping"}  # a file the run read: its folder depends on the caller
 
 
 def _canonical(value):
     if isinstance(value, float):
         return round(value, 6)
     if isinstance(value, dict):
-        return {k: _canonical(v) for k, v in value.items() if k not in RUN_LOCAL_KEYS}
+        return {k: Path(v).name if k in BY_NAME and v else _canonical(v) for k, v in value.items() if k not in RUN_LOCAL_KEYS}
     if isinstance(value, list):
         return [_canonical(v) for v in value]
     return value
