@@ -12,9 +12,8 @@ from pathlib import Path
 
 from extractors.knowledge import DataError, compile_pattern, data_path, load_yaml, require
 
-STATUSES = ("REQUIRED", "PLANNED", "ENCOURAGED", "RECOMMENDED", "DONE")
-TARGET_KINDS = ("frequency", "count", "deadline", "coverage")
-LEVELS = ("central", "province", "city", "county", "all")
+from extractors.types import BODY_LEVELS as LEVELS
+from extractors.types import STATUSES, TARGET_KINDS
 COMPARATORS = (">=", "<=", "=", "range")
 
 

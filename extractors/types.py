@@ -9,6 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# The closed vocabularies of the catalogue (catalogue-spec.md), defined here once.
+STATUSES = ("REQUIRED", "PLANNED", "ENCOURAGED", "RECOMMENDED", "DONE")
+DOC_TYPES = ("opinion", "speech", "report", "article", "news", "plan")
+LEVELS = ("central", "province", "city", "county")  # a document's level
+BODY_LEVELS = (*LEVELS, "all")  # a body may address every level
+TARGET_KINDS = ("frequency", "count", "deadline", "coverage")
+
 
 @dataclass(frozen=True)
 class Extraction:

@@ -27,9 +27,9 @@ from typing import Iterable, Mapping, Sequence
 
 import yaml
 
+from extractors.types import STATUSES
 from models.problems import Problem, compose_file, line_of, mapping_items, raise_on_errors, value_of
 
-STATUSES = ("REQUIRED", "PLANNED", "ENCOURAGED", "RECOMMENDED", "DONE")
 CORRECTION_KEYS = ("category", "status", "bodies", "reject", "note", "text", "object", "heading")
 _LIST_SPLIT = re.compile(r"[、,，;；/\n]+")
 _TRUE_WORDS = {"true", "yes", "y", "1", "x", "√", "✓", "是", "拒绝", "不是举措"}

@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
+from extractors.types import STATUSES
 from models.comparison import ComparisonSettings, concreteness, measure_flags
 
 UNKNOWN = "unknown"  # key for a missing doc_type / level / status / class
@@ -416,7 +417,7 @@ def build_summary(
     class_names: Mapping[str, str],
     comparison_records: Sequence[Mapping] = (),
     errors: Sequence[Mapping] = (),
-    statuses: Sequence[str] = ("REQUIRED", "PLANNED", "ENCOURAGED", "RECOMMENDED", "DONE"),
+    statuses: Sequence[str] = STATUSES,
     type_order: Sequence[str] = (),
     level_order: Sequence[str] = (),
     settings: SummarySettings | None = None,

@@ -25,6 +25,7 @@ from typing import Any, Mapping, Optional, Sequence
 
 import typer
 
+from extractors.types import STATUSES
 from models.comparison import load_comparison_settings
 from models.problems import DataFileError, Problem, compose_mapping, line_of, mapping_items, value_of
 from models.summary import UNKNOWN, SummarySettings, build_summary, comparison_is_current, comparison_result, format_bodies, measure_context
@@ -35,7 +36,6 @@ TEMPLATES_DIR = Path(__file__).with_name("templates")
 DEFAULT_WORDING_PATH = TEMPLATES_DIR / "report.yaml"
 WORDING_SECTIONS = ("title", "subtitle", "settings", "headings", "labels", "columns", "fields", "sheets", "charts", "sentences")
 _CJK_GAP = re.compile(r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]) (?=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])")
-STATUSES = ("REQUIRED", "PLANNED", "ENCOURAGED", "RECOMMENDED", "DONE")
 
 __all__ = ["Wording", "load_wording", "write_reports", "report_command", "build_view", "DEFAULT_WORDING_PATH"]
 

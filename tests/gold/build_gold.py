@@ -27,6 +27,8 @@ import yaml
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
+sys.path.insert(0, str(ROOT))
+from extractors.types import DOC_TYPES, LEVELS, STATUSES, TARGET_KINDS  # noqa: E402
 CORPUS_DIR = ROOT / "corpora"
 ANNOTATIONS = HERE / "seeds_annotations.yaml"
 SEEDS_OUT = HERE / "seeds.jsonl"
@@ -37,16 +39,12 @@ CATEGORIES = (
     "ADVICE", "CONSENSUS", "GRASSROOTS", "MEMBERS", "COMMITTEES",
     "INSTITUTIONS", "OFFICE", "SUPPORT", "PUBLICITY", "DIGITAL", "SYSTEM",
 )
-STATUSES = ("REQUIRED", "PLANNED", "ENCOURAGED", "RECOMMENDED", "DONE")
 BODIES = (
     "党委", "政府", "政协", "政协党组", "政协常委会", "政协主席会议",
     "政协专门委员会", "政协界别", "政协委员", "政协机关", "政协基层组织",
     "政协参加单位", "组织部门", "宣传部门", "统战部门", "财政部门", "编制部门",
     "乡镇街道党委", "新闻媒体",
 )
-TARGET_KINDS = ("frequency", "count", "deadline", "coverage")
-DOC_TYPES = ("opinion", "speech", "report", "article", "news", "plan")
-LEVELS = ("central", "province", "city", "county")
 SPLITS = ("tune", "heldout")
 
 DOC_KEYS = (

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from extractors.scoring import load_gold
+from extractors.types import STATUSES
 
 HERE = Path(__file__).resolve().parent
 DEV_GOLD = HERE / "dev.jsonl"
 DEV = HERE.parents[1].parent / "shared" / "corpora" / "dev"
-STATUSES = {"REQUIRED", "PLANNED", "ENCOURAGED", "RECOMMENDED", "DONE"}
 
 
 def rows() -> list[dict]:
