@@ -25,6 +25,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import FunctionTransformer
 
+from extractors.reading import to_simplified
+
 USERDICT_PATH = Path(__file__).resolve().parent.parent / "extractors" / "data" / "userdict.txt"
 # Outside the work tree: the dictionary cache is 9 MB and rebuilt on demand.
 JIEBA_CACHE_DIR = Path(tempfile.gettempdir()) / "policycat-jieba"
@@ -44,6 +46,11 @@ class ClassifierInput:
     path: str = ""  # the headings above that one, outermost first
     sentence: str = ""  # the sentence the measure sits in
 
+    def __post_init__(self) -> None:
+        # rows keep the source's script; the classifier reads one script, simplified
+        for name in FIELDS:
+            object.__setattr__(self, name, _simplified(getattr(self, name)))
+
     @classmethod
     def from_context(cls, text: str, section_path: Sequence[str] | str = (), sentence: str = "", object: str = "") -> "ClassifierInput":
         """The innermost heading of ``section_path`` is the heading, the others the path.
@@ -51,7 +58,9 @@ class ClassifierInput:
         A heading that holds the measure itself (`三是积极帮助贫困户找到…项目。` over
         `积极帮助贫困户找到…项目`) says nothing the clause does not; the heading above it
         is the measure's context."""
-        path = [section_path] if isinstance(section_path, str) else [str(p) for p in section_path or ()]
+        # simplified before the containment test below; the fields are simplified anyway
+        text = _simplified(text)
+        path = [_simplified(section_path)] if isinstance(section_path, str) else [_simplified(str(p)) for p in section_path or ()]
         while path and text and text in path[-1]:
             path.pop()
         return cls(
@@ -71,6 +80,10 @@ class ClassifierInput:
             str(row.get("sentence") or ""),
             str(row.get("object") or ""),
         )
+
+
+def _simplified(text: str) -> str:
+    return to_simplified(text)[0] if text else text
 
 
 @lru_cache(maxsize=4)

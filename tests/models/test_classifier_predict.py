@@ -122,3 +122,20 @@ def test_classifier_predict_heading_that_is_the_measure_gives_way_to_the_one_abo
     }
     item = ClassifierInput.from_row(row)
     assert (item.heading, item.path) == ("（四）深化“我为扶贫攻坚做件事”活动", "")
+
+
+@pytest.mark.parametrize(
+    "simplified, traditional, heading_simplified, heading_traditional",
+    [
+        ("建立健全委员履职档案制度", "建立健全委員履職檔案制度", "", ""),
+        ("健全工作机制", "健全工作機制", MEMBERS_HEADING, "（四）切實強化對委員隊伍的教育和管理"),
+    ],
+)
+def test_classifier_predict_traditional_script_scores_as_simplified(
+    taxonomy_model, simplified, traditional, heading_simplified, heading_traditional
+):
+    # catalogue rows keep the source's script; the classifier must see one script
+    plain = taxonomy_model.classify_one(simplified, heading=heading_simplified)
+    converted = taxonomy_model.classify_one(traditional, heading=heading_traditional)
+    assert converted.category == plain.category
+    assert converted.scores == pytest.approx(plain.scores)
