@@ -8,6 +8,7 @@ extracted text the run writes beside the catalogue.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Mapping
 
 # The closed vocabularies of the catalogue (catalogue-spec.md), defined here once.
 STATUSES = ("REQUIRED", "PLANNED", "ENCOURAGED", "RECOMMENDED", "DONE")
@@ -124,8 +125,8 @@ class Document:
 
 @dataclass(frozen=True)
 class Body:
-    start: int
-    end: int
+    start: int | None  # None only for a body an analyst's correction names: it has no span
+    end: int | None
     mention: str
     canonical: str
     level: str | None  # city, county, province, central, all, None
@@ -180,3 +181,60 @@ class DocumentResult:
     sentences: tuple[Sentence, ...]
     measures: tuple[Measure, ...] = ()
     candidates: tuple[Measure, ...] = ()  # every clause considered, kept or not
+
+
+@dataclass(frozen=True)
+class CatalogueEntry:
+    """One line of the catalogue: a measure, its document's metadata, its class, its
+    counterparts in other documents and any analyst's correction.
+
+    Built from a ``Measure`` by the flow; ``pipelines.outputs`` alone turns it into a
+    row of ``catalogue.jsonl`` and back (``to_row`` / ``from_row``).
+    """
+
+    measure_id: str
+    doc_id: str
+    source_path: str
+    start: int
+    end: int
+    text: str  # in the source's script; ``text == source.text[start:end]``
+    sentence: str
+    section_path: tuple[str, ...]
+    action: str
+    object: str
+    status: str
+    bodies: tuple[Body, ...] = ()
+    targets: tuple[Target, ...] = ()
+    initiatives: tuple[str, ...] = ()
+    placeholder: bool = False
+    measure_score: float | None = None
+    measure_evidence: tuple[str, ...] = ()
+    # the document's metadata, repeated so a row reads on its own
+    title: str | None = None
+    doc_type: str | None = None
+    level: str | None = None
+    region: str | None = None
+    region_code: str | None = None
+    issuing_body: str | None = None
+    duplicate_of: str | None = None
+    # the classifier's
+    category: str | None = None
+    category_name: str | None = None
+    category_scores: Mapping[str, float] = field(default_factory=dict, hash=False)
+    confidence: float | None = None
+    secondary_categories: tuple[str, ...] = ()
+    needs_review: bool | None = None
+    # alignment across documents
+    cluster_id: str | None = None
+    best_match_id: str | None = None
+    best_match_similarity: float | None = None
+    # an analyst's correction
+    corrected: bool = False
+    predicted_category: str | None = None  # the model's class, when a correction changed it
+    rejected: bool = False
+    correction_note: str | None = None
+
+    @property
+    def counted(self) -> bool:
+        """Whether it enters counts: not of a duplicate document, not rejected by an analyst."""
+        return not self.duplicate_of and not self.rejected

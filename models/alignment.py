@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -27,6 +27,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from extractors.reading import to_simplified
 from extractors.sentences import build_tokenizer
+from extractors.types import CatalogueEntry
 from models.problems import Problem, compose_mapping, line_of, mapping_items, raise_on_errors, value_of
 
 DEFAULT_ALIGNMENT_PATH = Path(__file__).with_name("alignment.yaml")
@@ -230,14 +231,14 @@ def _merge_clusters(n: int, docs: np.ndarray, edges: list[tuple[float, int, int]
 
 
 def align_measures(
-    rows: list[dict],
+    entries: Sequence[CatalogueEntry],
     threshold: float | None = None,
     *,
     similarity: MeasureSimilarity | None = None,
     settings: AlignmentSettings | None = None,
     block: int = 512,
-) -> list[dict]:
-    """Copies of ``rows`` with ``cluster_id``, ``best_match_id`` and ``best_match_similarity``.
+) -> list[CatalogueEntry]:
+    """Copies of ``entries`` with ``cluster_id``, ``best_match_id`` and ``best_match_similarity``.
 
     Only measures of different documents (``doc_id``) are compared.
     ``best_match_*`` is the most similar measure of any other document, whatever its
@@ -256,15 +257,15 @@ def align_measures(
     """
     settings = settings or load_alignment_settings()
     threshold = settings.threshold if threshold is None else threshold
-    out = [dict(row) for row in rows]
+    out = list(entries)
     if not out:
         return out
-    similarity = similarity or build_similarity([r["text"] for r in out], settings)
-    doc_names = sorted({r["doc_id"] for r in out})
+    similarity = similarity or build_similarity([e.text for e in out], settings)
+    doc_names = sorted({e.doc_id for e in out})
     doc_index = {d: k for k, d in enumerate(doc_names)}
-    docs = np.array([doc_index[r["doc_id"]] for r in out])
+    docs = np.array([doc_index[e.doc_id] for e in out])
     columns = [np.flatnonzero(docs == k) for k in range(len(doc_names))]
-    vectors = similarity.vectors([r["text"] for r in out])
+    vectors = similarity.vectors([e.text for e in out])
     n = len(out)
     best_in_doc = np.full((n, len(doc_names)), -1, dtype=np.int64)  # best measure of each other document
     best_score = np.full((n, len(doc_names)), -1.0)
@@ -281,13 +282,13 @@ def align_measures(
     best_score[own] = -1.0
     best_in_doc[own] = -1
     edges: list[tuple[float, int, int]] = []
+    best: list[tuple[str | None, float | None]] = []
     for i in range(n):
         k = int(best_score[i].argmax()) if len(doc_names) > 1 else -1
         if k < 0 or best_score[i, k] < 0:
-            out[i]["best_match_id"], out[i]["best_match_similarity"] = None, None
+            best.append((None, None))
         else:
-            out[i]["best_match_id"] = out[int(best_in_doc[i, k])]["measure_id"]
-            out[i]["best_match_similarity"] = round(float(best_score[i, k]), 4)
+            best.append((out[int(best_in_doc[i, k])].measure_id, round(float(best_score[i, k]), 4)))
         for k in np.flatnonzero(best_score[i] >= threshold):
             j = int(best_in_doc[i, k])
             if i < j and best_in_doc[j, docs[i]] == i:  # mutual best match between the two documents
@@ -298,10 +299,11 @@ def align_measures(
     labels = _merge_clusters(n, docs, edges, pair_scores, threshold)
     members: dict[int, list[str]] = {}
     for index, label in enumerate(labels):
-        members.setdefault(label, []).append(out[index]["measure_id"])
-    for index, label in enumerate(labels):
-        out[index]["cluster_id"] = _cluster_key(members[label])
-    return out
+        members.setdefault(label, []).append(out[index].measure_id)
+    return [
+        replace(entry, cluster_id=_cluster_key(members[label]), best_match_id=match, best_match_similarity=score)
+        for entry, label, (match, score) in zip(out, labels, best)
+    ]
 
 
 # ---------------------------------------------------------------- evaluation

@@ -45,14 +45,14 @@ class Classification:
     needs_review: bool = False
     name: str = ""  # the class's Chinese name as the taxonomy has it now
 
-    def as_row_fields(self) -> dict:
-        """The catalogue row's classification fields."""
+    def entry_fields(self) -> dict:
+        """The catalogue entry's classification fields (``dataclasses.replace`` keywords)."""
         return {
             "category": self.category,
             "category_name": self.name,
             "category_scores": dict(self.scores),
             "confidence": self.confidence,
-            "secondary_categories": list(self.secondary),
+            "secondary_categories": tuple(self.secondary),
             "needs_review": self.needs_review,
         }
 

@@ -25,6 +25,7 @@ import numpy as np
 import yaml
 
 from extractors.reading import to_simplified
+from extractors.types import CatalogueEntry
 from models.alignment import MeasureSimilarity
 from models.problems import Problem, compose_mapping, line_of, mapping_items, raise_on_errors, value_of
 
@@ -319,9 +320,9 @@ def comparison_groups(documents: Sequence[dict], mapping: str | Path | None = No
 # ---------------------------------------------------------------- texts
 
 
-def measure_category(row: Mapping, settings: ComparisonSettings | None = None) -> str:
+def measure_category(entry: CatalogueEntry, settings: ComparisonSettings | None = None) -> str:
     label = (settings or ComparisonSettings()).unclassified_label
-    return row.get("category") or label
+    return entry.category or label
 
 
 def document_text(document: Mapping, source_text: str) -> list[str]:
@@ -362,15 +363,15 @@ def text_reuse_share(county_pieces: Sequence[str], city_pieces: Sequence[str], n
 # ---------------------------------------------------------------- comparing measures
 
 
-def _scores(rows_a: Sequence[dict], rows_b: Sequence[dict], similarity: MeasureSimilarity) -> np.ndarray:
+def _scores(rows_a: Sequence[CatalogueEntry], rows_b: Sequence[CatalogueEntry], similarity: MeasureSimilarity) -> np.ndarray:
     if not rows_a or not rows_b:
         return np.zeros((len(rows_a), len(rows_b)))
-    return similarity.similarity([r["text"] for r in rows_a], [r["text"] for r in rows_b])
+    return similarity.similarity([r.text for r in rows_a], [r.text for r in rows_b])
 
 
 def compare_city_county(
-    city_rows: Sequence[dict],
-    county_rows: Sequence[dict],
+    city_rows: Sequence[CatalogueEntry],
+    county_rows: Sequence[CatalogueEntry],
     similarity: MeasureSimilarity,
     threshold: float,
     settings: ComparisonSettings | None = None,
@@ -389,20 +390,20 @@ def compare_city_county(
         if j >= 0 and scores[i, j] >= threshold:
             taken_up.append(
                 {
-                    "city_measure_id": row["measure_id"],
-                    "county_measure_id": county_rows[j]["measure_id"],
+                    "city_measure_id": row.measure_id,
+                    "county_measure_id": county_rows[j].measure_id,
                     "similarity": round(float(scores[i, j]), 4),
                     "category": measure_category(row, settings),
                 }
             )
         else:
-            best = {"best_county_measure_id": county_rows[j]["measure_id"], "best_similarity": round(float(scores[i, j]), 4)} if j >= 0 else {}
-            left_out.append({"city_measure_id": row["measure_id"], "category": measure_category(row, settings), **best})
+            best = {"best_county_measure_id": county_rows[j].measure_id, "best_similarity": round(float(scores[i, j]), 4)} if j >= 0 else {}
+            left_out.append({"city_measure_id": row.measure_id, "category": measure_category(row, settings), **best})
     for j, row in enumerate(county_rows):
         i = int(scores[:, j].argmax()) if city_rows else -1
         if i < 0 or scores[i, j] < threshold:
-            best = {"best_city_measure_id": city_rows[i]["measure_id"], "best_similarity": round(float(scores[i, j]), 4)} if i >= 0 else {}
-            added.append({"county_measure_id": row["measure_id"], "category": measure_category(row, settings), **best})
+            best = {"best_city_measure_id": city_rows[i].measure_id, "best_similarity": round(float(scores[i, j]), 4)} if i >= 0 else {}
+            added.append({"county_measure_id": row.measure_id, "category": measure_category(row, settings), **best})
     categories = sorted({measure_category(r, settings) for r in (*city_rows, *county_rows)})
     by_category = []
     for category in categories:
@@ -427,7 +428,7 @@ def compare_city_county(
     }
 
 
-def compare_peers(rows_a: Sequence[dict], rows_b: Sequence[dict], similarity: MeasureSimilarity, threshold: float) -> dict:
+def compare_peers(rows_a: Sequence[CatalogueEntry], rows_b: Sequence[CatalogueEntry], similarity: MeasureSimilarity, threshold: float) -> dict:
     """Requirements two documents share: each measure's best match in the other, when it reaches ``threshold``."""
     scores = _scores(rows_a, rows_b, similarity)
     links: dict[tuple[int, int], float] = {}
@@ -441,7 +442,7 @@ def compare_peers(rows_a: Sequence[dict], rows_b: Sequence[dict], similarity: Me
             if scores[i, j] >= threshold:
                 links[(i, j)] = float(scores[i, j])
     shared = [
-        {"a_measure_id": rows_a[i]["measure_id"], "b_measure_id": rows_b[j]["measure_id"], "similarity": round(s, 4)}
+        {"a_measure_id": rows_a[i].measure_id, "b_measure_id": rows_b[j].measure_id, "similarity": round(s, 4)}
         for (i, j), s in sorted(links.items(), key=lambda kv: (-kv[1], kv[0]))
     ]
     return {
@@ -456,18 +457,18 @@ def compare_peers(rows_a: Sequence[dict], rows_b: Sequence[dict], similarity: Me
 # ---------------------------------------------------------------- concreteness
 
 
-def measure_flags(row: Mapping, settings: ComparisonSettings | None = None) -> dict:
+def measure_flags(entry: CatalogueEntry, settings: ComparisonSettings | None = None) -> dict:
     settings = settings or ComparisonSettings()
-    kinds = {t.get("kind") for t in row.get("targets") or ()}
+    kinds = {t.kind for t in entry.targets}
     return {
-        "explicit_body": any(b.get("explicit") for b in row.get("bodies") or ()),
+        "explicit_body": any(b.explicit for b in entry.bodies),
         "quantified_target": bool(kinds & set(settings.quantified_kinds)),
         "deadline": bool(kinds & set(settings.deadline_kinds)),
-        "initiative": bool(row.get("initiatives")),
+        "initiative": bool(entry.initiatives),
     }
 
 
-def concreteness(rows: Sequence[dict], documents: Sequence[dict] = (), settings: ComparisonSettings | None = None) -> dict:
+def concreteness(rows: Sequence[CatalogueEntry], documents: Sequence[dict] = (), settings: ComparisonSettings | None = None) -> dict:
     """Per measure: the four flags and their weighted mean; per document: the share of
     measures with each flag and the mean score, ranked (duplicates listed, not ranked).
 
@@ -481,12 +482,12 @@ def concreteness(rows: Sequence[dict], documents: Sequence[dict] = (), settings:
     for row in rows:
         flags = measure_flags(row, settings)
         score = sum(weights[f] for f, on in flags.items() if on) / total
-        per_measure.append({"measure_id": row["measure_id"], "doc_id": row["doc_id"], **flags, "score": round(score, 4)})
+        per_measure.append({"measure_id": row.measure_id, "doc_id": row.doc_id, **flags, "score": round(score, 4)})
     info = {d["doc_id"]: d for d in documents}
     by_doc: dict[str, list[dict]] = {d: [] for d in info}
     for m in per_measure:
         by_doc.setdefault(m["doc_id"], []).append(m)
-    duplicates = {r["doc_id"] for r in rows if r.get("duplicate_of")} | {d for d, doc in info.items() if doc.get("duplicate_of")}
+    duplicates = {r.doc_id for r in rows if r.duplicate_of} | {d for d, doc in info.items() if doc.get("duplicate_of")}
     per_doc = []
     for doc_id, measures in by_doc.items():
         n = len(measures)
@@ -509,12 +510,40 @@ def concreteness(rows: Sequence[dict], documents: Sequence[dict] = (), settings:
     return {"measures": per_measure, "documents": per_doc}
 
 
+# ---------------------------------------------------------------- clusters
+
+
+def cluster_sizes(entries: Sequence[CatalogueEntry]) -> dict[str, int]:
+    sizes: dict[str, int] = {}
+    for entry in entries:
+        sizes[entry.cluster_id] = sizes.get(entry.cluster_id, 0) + 1
+    return sizes
+
+
+def clusters(entries: Sequence[CatalogueEntry]) -> list[dict]:
+    """Clusters of more than one measure, largest first: the same requirement in several documents."""
+    members: dict[str, list[CatalogueEntry]] = {}
+    for entry in entries:
+        members.setdefault(entry.cluster_id, []).append(entry)
+    found = [
+        {
+            "cluster_id": cid,
+            "size": len(es),
+            "doc_ids": sorted({e.doc_id for e in es}),
+            "measure_ids": [e.measure_id for e in es],
+        }
+        for cid, es in members.items()
+        if len(es) > 1
+    ]
+    return sorted(found, key=lambda c: (-c["size"], c["cluster_id"]))
+
+
 # ---------------------------------------------------------------- all groups
 
 
 def compare_documents(
     documents: Sequence[dict],
-    rows: Sequence[dict],
+    rows: Sequence[CatalogueEntry],
     texts: Mapping[str, str],
     groups: Sequence[Group],
     similarity: MeasureSimilarity | None,
@@ -531,10 +560,10 @@ def compare_documents(
     """
     settings = settings or ComparisonSettings()
     docs = {d["doc_id"]: d for d in documents}
-    by_doc: dict[str, list[dict]] = {}
+    by_doc: dict[str, list[CatalogueEntry]] = {}
     for row in rows:
-        if not row.get("duplicate_of") and not docs.get(row["doc_id"], {}).get("duplicate_of"):
-            by_doc.setdefault(row["doc_id"], []).append(row)
+        if not row.duplicate_of and not docs.get(row.doc_id, {}).get("duplicate_of"):
+            by_doc.setdefault(row.doc_id, []).append(row)
 
     def pieces(doc_id: str) -> list[str] | None:
         doc = docs.get(doc_id)

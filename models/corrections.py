@@ -21,13 +21,13 @@ Corrections with a category and a text also become training items.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
 import yaml
 
-from extractors.types import STATUSES
+from extractors.types import STATUSES, Body, CatalogueEntry
 from models.problems import Problem, compose_file, line_of, mapping_items, raise_on_errors, value_of
 
 CORRECTION_KEYS = ("category", "status", "bodies", "reject", "note", "text", "object", "heading")
@@ -187,49 +187,42 @@ def _check_fields(values: Mapping, known: set[str] | None) -> tuple[dict, list[t
 
 
 def apply_corrections(
-    rows: Sequence[Mapping], corrections: Iterable[Correction]
-) -> tuple[list[dict], list[str]]:
-    """Return corrected copies of ``rows`` and the measure_ids no row has.
+    entries: Sequence[CatalogueEntry], corrections: Iterable[Correction]
+) -> tuple[list[CatalogueEntry], list[str]]:
+    """Return corrected copies of ``entries`` and the measure_ids no entry has.
 
-    Changed rows get ``corrected: True``; the model's class is kept as
-    ``predicted_category`` when the category changes. Rejected rows are kept and
-    flagged ``rejected: True``. Input rows are not modified.
+    Changed entries get ``corrected``; the model's class is kept as
+    ``predicted_category`` when the category changes. Rejected entries are kept and
+    flagged ``rejected``.
     """
     by_id = {c.measure_id: c for c in corrections}
     present = set()
-    result: list[dict] = []
-    for row in rows:
-        row = dict(row)
-        correction = by_id.get(row.get("measure_id"))
+    result: list[CatalogueEntry] = []
+    for entry in entries:
+        correction = by_id.get(entry.measure_id)
         if correction is not None:
             present.add(correction.measure_id)
+            changes: dict = {"corrected": True}
             if correction.category is not None:
-                if row.get("category") != correction.category:
-                    row.setdefault("predicted_category", row.get("category"))
-                row["category"] = correction.category
-                row["needs_review"] = False
+                if entry.category != correction.category and entry.predicted_category is None:
+                    changes["predicted_category"] = entry.category
+                changes["category"] = correction.category
+                changes["needs_review"] = False
             if correction.status is not None:
-                row["status"] = correction.status
+                changes["status"] = correction.status
             if correction.bodies is not None:
-                row["bodies"] = _corrected_bodies(row.get("bodies"), correction.bodies)
+                changes["bodies"] = _corrected_bodies(entry.bodies, correction.bodies)
             if correction.reject:
-                row["rejected"] = True
+                changes["rejected"] = True
             if correction.note:
-                row["correction_note"] = correction.note
-            row["corrected"] = True
-        result.append(row)
+                changes["correction_note"] = correction.note
+            entry = replace(entry, **changes)
+        result.append(entry)
     unmatched = [measure_id for measure_id in by_id if measure_id not in present]
     return result, unmatched
 
 
-def _corrected_bodies(current, names: tuple[str, ...]) -> list:
-    """Keep the row's shape: body dicts stay dicts (reusing a matching one), names stay names."""
-    current = list(current or [])
-    if current and all(isinstance(b, str) for b in current):
-        return list(names)
-    existing = {b.get("canonical"): b for b in current if isinstance(b, Mapping)}
-    return [
-        dict(existing[name]) if name in existing
-        else {"mention": name, "canonical": name, "level": None, "explicit": True}
-        for name in names
-    ]
+def _corrected_bodies(current: Sequence[Body], names: tuple[str, ...]) -> tuple[Body, ...]:
+    """A body the entry already has is kept as it is; a new name is a body without a span."""
+    existing = {b.canonical: b for b in current}
+    return tuple(existing.get(name) or Body(None, None, name, name, None, True) for name in names)

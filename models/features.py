@@ -26,6 +26,7 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import FunctionTransformer
 
 from extractors.reading import to_simplified
+from extractors.types import CatalogueEntry
 
 USERDICT_PATH = Path(__file__).resolve().parent.parent / "extractors" / "data" / "userdict.txt"
 # Outside the work tree: the dictionary cache is 9 MB and rebuilt on demand.
@@ -72,14 +73,9 @@ class ClassifierInput:
         )
 
     @classmethod
-    def from_row(cls, row: Mapping) -> "ClassifierInput":
-        """From a catalogue row (``from_context`` of its fields)."""
-        return cls.from_context(
-            str(row.get("text") or ""),
-            row.get("section_path") or (),
-            str(row.get("sentence") or ""),
-            str(row.get("object") or ""),
-        )
+    def from_entry(cls, entry: CatalogueEntry) -> "ClassifierInput":
+        """From a catalogue entry (``from_context`` of its fields)."""
+        return cls.from_context(entry.text, entry.section_path, entry.sentence, entry.object)
 
 
 def _simplified(text: str) -> str:

@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
-from extractors.types import STATUSES
+from extractors.types import STATUSES, Body, CatalogueEntry, Target
 from models.comparison import ComparisonSettings, concreteness, measure_flags
 
 UNKNOWN = "unknown"  # key for a missing doc_type / level / status / class
@@ -30,7 +30,6 @@ __all__ = [
     "status_table",
     "rank_examples",
     "bodies_by_class",
-    "comparison_result",
     "comparison_is_current",
     "city_county_summaries",
     "peer_summaries",
@@ -63,10 +62,10 @@ def counted_documents(documents: Sequence[Mapping]) -> list[Mapping]:
     return [d for d in documents if not d.get("duplicate_of")]
 
 
-def counted_rows(rows: Sequence[Mapping], documents: Sequence[Mapping] = ()) -> list[Mapping]:
+def counted_rows(rows: Sequence[CatalogueEntry], documents: Sequence[Mapping] = ()) -> list[CatalogueEntry]:
     """Measures that enter counts: not of a duplicate document, not rejected by an analyst."""
     duplicates = _duplicate_ids(documents)
-    return [r for r in rows if not r.get("duplicate_of") and r.get("doc_id") not in duplicates and not r.get("rejected")]
+    return [r for r in rows if not r.duplicate_of and r.doc_id not in duplicates and not r.rejected]
 
 
 def key_counts(values: Iterable[str | None], order: Sequence[str] = ()) -> list[dict]:
@@ -109,62 +108,62 @@ def documents_overview(documents: Sequence[Mapping], type_order: Sequence[str] =
 # ---------------------------------------------------------------- classes
 
 
-def class_table(rows: Sequence[Mapping], codes: Sequence[str], statuses: Sequence[str] = ()) -> list[dict]:
+def class_table(rows: Sequence[CatalogueEntry], codes: Sequence[str], statuses: Sequence[str] = ()) -> list[dict]:
     """One line per class (taxonomy order, then classes the taxonomy no longer has):
     measures, share, documents and measures by status."""
     total = len(rows)
-    present = Counter(r.get("category") or UNKNOWN for r in rows)
+    present = Counter(r.category or UNKNOWN for r in rows)
     ordered = list(codes) + sorted(k for k in present if k not in codes)
-    status_keys = list(statuses) + sorted({r.get("status") or UNKNOWN for r in rows} - set(statuses))
+    status_keys = list(statuses) + sorted({r.status or UNKNOWN for r in rows} - set(statuses))
     table = []
     for code in ordered:
-        of_class = [r for r in rows if (r.get("category") or UNKNOWN) == code]
+        of_class = [r for r in rows if (r.category or UNKNOWN) == code]
         table.append(
             {
                 "code": code,
                 "measures": len(of_class),
                 "share": round(len(of_class) / total, 4) if total else 0.0,
-                "documents": len({r.get("doc_id") for r in of_class}),
-                "by_status": {s: sum((r.get("status") or UNKNOWN) == s for r in of_class) for s in status_keys},
+                "documents": len({r.doc_id for r in of_class}),
+                "by_status": {s: sum((r.status or UNKNOWN) == s for r in of_class) for s in status_keys},
             }
         )
     return table
 
 
-def status_table(rows: Sequence[Mapping], statuses: Sequence[str] = ()) -> list[dict]:
-    return key_counts((r.get("status") for r in rows), statuses)
+def status_table(rows: Sequence[CatalogueEntry], statuses: Sequence[str] = ()) -> list[dict]:
+    return key_counts((r.status for r in rows), statuses)
 
 
-def _example(row: Mapping, flags: Mapping) -> dict:
+def _example(row: CatalogueEntry, flags: Mapping) -> dict:
     return {
-        "measure_id": row.get("measure_id"),
-        "text": row.get("text"),
-        "doc_id": row.get("doc_id"),
-        "title": row.get("title") or row.get("doc_id"),
-        "source_path": row.get("source_path"),
-        "span_start": row.get("span_start"),
-        "span_end": row.get("span_end"),
-        "status": row.get("status"),
-        "category": row.get("category") or UNKNOWN,
-        "bodies": list(dict.fromkeys(b.get("canonical") for b in row.get("bodies") or () if b.get("canonical"))),
-        "targets": [t.get("text") for t in row.get("targets") or () if t.get("text")],
-        "initiatives": list(row.get("initiatives") or ()),
+        "measure_id": row.measure_id,
+        "text": row.text,
+        "doc_id": row.doc_id,
+        "title": row.title or row.doc_id,
+        "source_path": row.source_path,
+        "span_start": row.start,
+        "span_end": row.end,
+        "status": row.status,
+        "category": row.category or UNKNOWN,
+        "bodies": list(dict.fromkeys(b.canonical for b in row.bodies if b.canonical)),
+        "targets": [t.text for t in row.targets if t.text],
+        "initiatives": list(row.initiatives),
         "score": flags["score"],
         "flags": {k: v for k, v in flags.items() if k != "score"},
     }
 
 
-def _measure_scores(rows: Sequence[Mapping], settings: ComparisonSettings) -> dict[str, dict]:
+def _measure_scores(rows: Sequence[CatalogueEntry], settings: ComparisonSettings) -> dict[str, dict]:
     weights = settings.concreteness
     total = sum(weights.values()) or 1.0
     scored = {}
     for row in rows:
         flags = measure_flags(row, settings)
-        scored[row["measure_id"]] = {**flags, "score": round(sum(weights[f] for f, on in flags.items() if on) / total, 4)}
+        scored[row.measure_id] = {**flags, "score": round(sum(weights[f] for f, on in flags.items() if on) / total, 4)}
     return scored
 
 
-def rank_examples(rows: Sequence[Mapping], n: int, settings: ComparisonSettings | None = None, min_chars: int = 8) -> list[dict]:
+def rank_examples(rows: Sequence[CatalogueEntry], n: int, settings: ComparisonSettings | None = None, min_chars: int = 8) -> list[dict]:
     """The ``n`` most concrete measures: highest concreteness score first; measures with
     placeholder text (``*次``) or flagged for review after those that have neither; then
     clauses of at least ``min_chars`` characters, classifier confidence, document and position."""
@@ -173,33 +172,33 @@ def rank_examples(rows: Sequence[Mapping], n: int, settings: ComparisonSettings 
     ordered = sorted(
         rows,
         key=lambda r: (
-            bool(r.get("placeholder")) or bool(r.get("needs_review")),
-            -scores[r["measure_id"]]["score"],
-            len(r.get("text") or "") < min_chars,
-            -(r.get("confidence") or 0.0),
-            str(r.get("doc_id")),
-            r.get("span_start") or 0,
+            bool(r.placeholder) or bool(r.needs_review),
+            -scores[r.measure_id]["score"],
+            len(r.text or "") < min_chars,
+            -(r.confidence or 0.0),
+            str(r.doc_id),
+            r.start or 0,
         ),
     )
-    return [_example(r, scores[r["measure_id"]]) for r in ordered[:n]]
+    return [_example(r, scores[r.measure_id]) for r in ordered[:n]]
 
 
 # ---------------------------------------------------------------- bodies
 
 
-def bodies_by_class(rows: Sequence[Mapping], codes: Sequence[str], top: int = 8) -> dict:
+def bodies_by_class(rows: Sequence[CatalogueEntry], codes: Sequence[str], top: int = 8) -> dict:
     """Measures per class naming each responsible body (canonical names; a measure counts
     once per body, so a line's cells can add up to more than its measures). The ``top``
     bodies by measures get a column; the others are summed under ``other``; ``none``
     counts measures without any body."""
-    totals = Counter(name for r in rows for name in {b.get("canonical") for b in r.get("bodies") or () if b.get("canonical")})
+    totals = Counter(name for r in rows for name in {b.canonical for b in r.bodies if b.canonical})
     bodies = [name for name, _ in sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))[:top]]
-    present = {r.get("category") or UNKNOWN for r in rows}
+    present = {r.category or UNKNOWN for r in rows}
     ordered = [c for c in codes if c in present] + sorted(present - set(codes))
     lines = []
     for code in ordered:
-        of_class = [r for r in rows if (r.get("category") or UNKNOWN) == code]
-        named = [{b.get("canonical") for b in r.get("bodies") or () if b.get("canonical")} for r in of_class]
+        of_class = [r for r in rows if (r.category or UNKNOWN) == code]
+        named = [{b.canonical for b in r.bodies if b.canonical} for r in of_class]
         lines.append(
             {
                 "code": code,
@@ -207,7 +206,7 @@ def bodies_by_class(rows: Sequence[Mapping], codes: Sequence[str], top: int = 8)
                 "counts": {name: sum(name in n for n in named) for name in bodies},
                 "other": sum(1 for n in named if n - set(bodies)),
                 "none": sum(1 for n in named if not n),
-                "explicit": sum(1 for r in of_class if any(b.get("explicit") for b in r.get("bodies") or ())),
+                "explicit": sum(1 for r in of_class if any(b.explicit for b in r.bodies)),
             }
         )
     return {
@@ -221,35 +220,12 @@ def bodies_by_class(rows: Sequence[Mapping], codes: Sequence[str], top: int = 8)
 # ---------------------------------------------------------------- comparison
 
 
-def comparison_result(records: Sequence[Mapping]) -> dict | None:
-    """The result ``models.comparison.compare_documents`` returned, rebuilt from the
-    records of ``comparison.jsonl``; None when there are none."""
-    if not records:
-        return None
-    by_kind: dict[str, list[dict]] = {}
-    for record in records:
-        by_kind.setdefault(record.get("kind"), []).append({k: v for k, v in record.items() if k != "kind"})
-    summary = (by_kind.get("summary") or [{}])[0]
-    return {
-        "threshold": summary.get("threshold"),
-        "summary": summary,
-        "groups": [
-            {"name": g.get("name"), "kind": g.get("group_kind"), "origin": g.get("origin"), "city_doc_id": g.get("city_doc_id"), "members": list(g.get("members") or ())}
-            for g in by_kind.get("group", [])
-        ],
-        "pairs": by_kind.get("city_county", []),
-        "peer_pairs": by_kind.get("peers", []),
-        "clusters": by_kind.get("cluster", []),
-        "concreteness": {"documents": by_kind.get("document_concreteness", []), "measures": by_kind.get("measure_concreteness", [])},
-    }
-
-
-def comparison_is_current(result: Mapping | None, rows: Sequence[Mapping]) -> bool:
+def comparison_is_current(result: Mapping | None, rows: Sequence[CatalogueEntry]) -> bool:
     """Whether the comparison was made on these very measures (same measure ids)."""
     if not result:
         return False
     compared = {m.get("measure_id") for m in result["concreteness"]["measures"]}
-    return compared == {r.get("measure_id") for r in rows}
+    return compared == {r.measure_id for r in rows}
 
 
 def _doc_brief(doc_id: str | None, docs: Mapping[str, Mapping]) -> dict:
@@ -259,7 +235,7 @@ def _doc_brief(doc_id: str | None, docs: Mapping[str, Mapping]) -> dict:
 
 def city_county_summaries(
     result: Mapping | None,
-    rows: Sequence[Mapping],
+    rows: Sequence[CatalogueEntry],
     documents: Sequence[Mapping],
     n_examples: int = 5,
     settings: ComparisonSettings | None = None,
@@ -273,7 +249,7 @@ def city_county_summaries(
         return []
     order = {code: i for i, code in enumerate(codes)}
     settings = settings or ComparisonSettings()
-    by_id = {r["measure_id"]: r for r in rows}
+    by_id = {r.measure_id: r for r in rows}
     docs = {d["doc_id"]: d for d in documents}
     scores = _measure_scores(rows, settings)
     summaries = []
@@ -339,11 +315,11 @@ def peer_summaries(result: Mapping | None, documents: Sequence[Mapping]) -> list
     ]
 
 
-def document_ranking(rows: Sequence[Mapping], documents: Sequence[Mapping], settings: ComparisonSettings | None = None) -> list[dict]:
+def document_ranking(rows: Sequence[CatalogueEntry], documents: Sequence[Mapping], settings: ComparisonSettings | None = None) -> list[dict]:
     """Documents ranked by mean concreteness (``models.comparison.concreteness``); duplicates,
     unranked, come last. Rejected measures are left out."""
     docs = {d["doc_id"]: d for d in documents}
-    kept = [r for r in rows if not r.get("rejected")]
+    kept = [r for r in rows if not r.rejected]
     ranked = concreteness(kept, documents, settings or ComparisonSettings())["documents"]
     return [{**d, **{k: docs.get(d["doc_id"], {}).get(k) for k in ("title", "doc_type", "level", "region")}, "title": docs.get(d["doc_id"], {}).get("title") or d["doc_id"]} for d in ranked]
 
@@ -353,7 +329,7 @@ def document_ranking(rows: Sequence[Mapping], documents: Sequence[Mapping], sett
 
 def data_notes(
     documents: Sequence[Mapping],
-    rows: Sequence[Mapping],
+    rows: Sequence[CatalogueEntry],
     errors: Sequence[Mapping] = (),
     comparison: Mapping | None = None,
     comparison_current: bool = True,
@@ -375,29 +351,29 @@ def data_notes(
             "title": d.get("title") or d["doc_id"],
             "duplicate_of": d["duplicate_of"],
             "duplicate_title": docs.get(d["duplicate_of"], {}).get("title") or d["duplicate_of"],
-            "measures": sum(1 for r in rows if r.get("doc_id") == d["doc_id"]),
+            "measures": sum(1 for r in rows if r.doc_id == d["doc_id"]),
         }
         for d in documents
         if d.get("duplicate_of")
     ]
-    review = sum(1 for r in counted if r.get("needs_review"))
-    no_body = sum(1 for r in counted if not any(b.get("explicit") for b in r.get("bodies") or ()))
+    review = sum(1 for r in counted if r.needs_review)
+    no_body = sum(1 for r in counted if not any(b.explicit for b in r.bodies))
     summary = (comparison or {}).get("summary") or {}
     other_warnings = sorted({w for d in documents for w in d.get("warnings") or () if not w.startswith(("placeholder", "duplicate"))})
     return {
         "placeholders": placeholders,
         "placeholder_count": sum(p["count"] for p in placeholders),
-        "placeholder_measures": sum(1 for r in counted if r.get("placeholder")),
+        "placeholder_measures": sum(1 for r in counted if r.placeholder),
         "duplicates": duplicates,
         "duplicate_measures": sum(p["measures"] for p in duplicates),
         "needs_review": review,
         "needs_review_share": round(review / n, 4) if n else 0.0,
-        "low_confidence_mean": round(sum(r.get("confidence") or 0.0 for r in counted) / n, 4) if n else 0.0,
+        "low_confidence_mean": round(sum(r.confidence or 0.0 for r in counted) / n, 4) if n else 0.0,
         "no_explicit_body": no_body,
         "no_explicit_body_share": round(no_body / n, 4) if n else 0.0,
-        "unclassified": sum(1 for r in counted if not r.get("category")),
-        "corrected": sum(1 for r in rows if r.get("corrected")),
-        "rejected": sum(1 for r in rows if r.get("rejected")),
+        "unclassified": sum(1 for r in counted if not r.category),
+        "corrected": sum(1 for r in rows if r.corrected),
+        "rejected": sum(1 for r in rows if r.rejected),
         "failed": [{"path": e.get("path"), "stage": e.get("stage"), "reason": e.get("reason")} for e in errors],
         "document_warnings": other_warnings,
         "comparison_missing": comparison is None,
@@ -412,10 +388,10 @@ def data_notes(
 
 def build_summary(
     documents: Sequence[Mapping],
-    rows: Sequence[Mapping],
+    rows: Sequence[CatalogueEntry],
     *,
     class_names: Mapping[str, str],
-    comparison_records: Sequence[Mapping] = (),
+    comparison: Mapping | None = None,
     errors: Sequence[Mapping] = (),
     statuses: Sequence[str] = STATUSES,
     type_order: Sequence[str] = (),
@@ -424,17 +400,17 @@ def build_summary(
     comparison_settings: ComparisonSettings | None = None,
 ) -> dict:
     """Every figure of the report. ``class_names`` maps the taxonomy's codes, in its
-    order, to their names; the comparison sections are empty when ``comparison_records``
-    is, or when they were made on other measures than ``rows``."""
+    order, to their names; the comparison sections are empty without a ``comparison``
+    result, or when it was made on other measures than ``rows``."""
     settings = settings or SummarySettings()
     comparison_settings = comparison_settings or ComparisonSettings()
     codes = list(class_names)
     counted = counted_rows(rows, documents)
-    result = comparison_result(comparison_records)
+    result = comparison
     current = comparison_is_current(result, rows)
     classes = class_table(counted, codes, statuses)
     for line in classes:
-        of_class = [r for r in counted if (r.get("category") or UNKNOWN) == line["code"]]
+        of_class = [r for r in counted if (r.category or UNKNOWN) == line["code"]]
         line["name"] = class_names.get(line["code"], line["code"])
         line["examples"] = rank_examples(of_class, settings.examples_per_class, comparison_settings, settings.min_example_chars)
     overview = documents_overview(documents, type_order, level_order)
@@ -465,39 +441,39 @@ def build_summary(
 # ---------------------------------------------------------------- text of fields
 
 
-def format_bodies(bodies: Iterable[Mapping] | None, labels: Mapping[str, Mapping[str, str]]) -> str:
+def format_bodies(bodies: Iterable[Body] | None, labels: Mapping[str, Mapping[str, str]]) -> str:
     """``市政协（市级，牵头）；中共靖江市委（党委，县级，推断）``: the mention, then its canonical
     body when the mention differs, level, role, and whether the body was inferred.
 
     ``labels`` holds ``level``, ``role`` and ``inferred`` (a mapping with key ``label``)."""
     parts = []
     for body in bodies or ():
-        mention = body.get("mention") or body.get("canonical") or ""
+        mention = body.mention or body.canonical or ""
         notes = []
-        if body.get("canonical") and body["canonical"] not in mention:
-            notes.append(body["canonical"])
-        if body.get("level"):
-            notes.append(labels.get("level", {}).get(body["level"], body["level"]))
-        if body.get("role"):
-            notes.append(labels.get("role", {}).get(body["role"], body["role"]))
-        if body.get("explicit") is False:
+        if body.canonical and body.canonical not in mention:
+            notes.append(body.canonical)
+        if body.level:
+            notes.append(labels.get("level", {}).get(body.level, body.level))
+        if body.role:
+            notes.append(labels.get("role", {}).get(body.role, body.role))
+        if body.explicit is False:
             notes.append(labels.get("inferred", {}).get("label", "inferred"))
         parts.append(f"{mention}（{'，'.join(notes)}）" if notes else mention)
     return "；".join(parts)
 
 
-def format_targets(targets: Iterable[Mapping] | None, labels: Mapping[str, Mapping[str, str]]) -> str:
+def format_targets(targets: Iterable[Target] | None, labels: Mapping[str, Mapping[str, str]]) -> str:
     """``每年（频次）；至少开展一次（数量 ≥1次）``: the text, its kind and, for counts, the number."""
     comparators = {">=": "≥", "<=": "≤", ">": "＞", "<": "＜", "=": ""}
     parts = []
     for target in targets or ():
-        kind = labels.get("target_kind", {}).get(target.get("kind"), target.get("kind") or "")
+        kind = labels.get("target_kind", {}).get(target.kind, target.kind or "")
         note = kind
-        value = target.get("value")
-        if target.get("kind") == "count" and isinstance(value, (int, float)) and target.get("comparator") in comparators:
-            unit = labels.get("unit", {}).get(target.get("unit"), target.get("unit") or "")
-            note = f"{kind} {comparators[target['comparator']]}{value:g}{unit}"
-        parts.append(f"{target.get('text', '')}（{note}）" if note else str(target.get("text", "")))
+        value = target.value
+        if target.kind == "count" and isinstance(value, (int, float)) and target.comparator in comparators:
+            unit = labels.get("unit", {}).get(target.unit, target.unit or "")
+            note = f"{kind} {comparators[target.comparator]}{value:g}{unit}"
+        parts.append(f"{target.text}（{note}）" if note else str(target.text))
     return "；".join(parts)
 
 

@@ -29,6 +29,7 @@ from sklearn.model_selection import StratifiedKFold
 
 from extractors.scoring import load_gold
 from extractors.sections import section_path
+from extractors.types import CatalogueEntry
 from models.classifier import CatalogueClassifier, Classification, ClassifierInput, classification_from_scores
 from models.corrections import Correction, load_corrections
 from models.features import USERDICT_PATH
@@ -213,7 +214,7 @@ def _source_text(corpus_dir, source_path: str) -> str | None:
 def build_training_set(
     taxonomy: Taxonomy,
     gold_paths: Iterable[str | Path] = (),
-    corrections: Iterable[Correction | Mapping] | None = None,
+    corrections: Iterable[Correction | CatalogueEntry] | None = None,
     *,
     settings: Settings | None = None,
     splits: Iterable[str] | None = None,
@@ -221,8 +222,8 @@ def build_training_set(
 ) -> list[TrainingItem]:
     """Training items from the taxonomy, gold files and corrections.
 
-    ``corrections`` are ``Correction`` entries with a text, or catalogue rows
-    (dicts) marked ``corrected`` and not ``rejected``. Gold measures and
+    ``corrections`` are ``Correction`` entries with a text, or catalogue entries
+    marked ``corrected`` and not ``rejected``. Gold measures and
     corrections whose class is not in the taxonomy are left out: the taxonomy
     decides which classes exist. ``splits`` defaults to ``settings.gold_splits``.
     """
@@ -256,10 +257,10 @@ def _correction_item(correction, codes: set[str], weight: float) -> TrainingItem
             return None
         source = ClassifierInput(correction.text, correction.object or "", correction.heading or "")
         return TrainingItem(source, correction.category, weight, "correction")
-    row = correction
-    if not row.get("corrected") or row.get("rejected") or row.get("category") not in codes or not row.get("text"):
+    entry = correction
+    if not entry.corrected or entry.rejected or entry.category not in codes or not entry.text:
         return None
-    return TrainingItem(ClassifierInput.from_row(row), row["category"], weight, "correction")
+    return TrainingItem(ClassifierInput.from_entry(entry), entry.category, weight, "correction")
 
 
 def training_sha256(items: Sequence[TrainingItem]) -> str:

@@ -1,8 +1,11 @@
-"""Classification and analyst corrections applied to catalogue rows."""
+"""Classification and analyst corrections applied to catalogue entries."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
+
+from extractors.types import CatalogueEntry
 
 from models.classifier import ClassifierInput
 from models.corrections import apply_corrections, load_corrections
@@ -18,14 +21,14 @@ def load_model(corrections: Path | None = None):
     return load_or_train(MODEL_PATH, DEFAULT_TAXONOMY_PATH, gold, corrections, cross_validate=False)
 
 
-def classify_rows(rows: list[dict], model) -> list[dict]:
-    inputs = [ClassifierInput.from_row(r) for r in rows]
+def classify_entries(entries: list[CatalogueEntry], model) -> list[CatalogueEntry]:
+    inputs = [ClassifierInput.from_entry(e) for e in entries]
     classified = model.classify(inputs) if inputs else []
-    return [{**row, **c.as_row_fields()} for row, c in zip(rows, classified)]
+    return [replace(entry, **c.entry_fields()) for entry, c in zip(entries, classified)]
 
 
-def correct_rows(rows: list[dict], corrections_path: Path | None, codes) -> tuple[list[dict], list[str]]:
+def correct_entries(entries: list[CatalogueEntry], corrections_path: Path | None, codes) -> tuple[list[CatalogueEntry], list[str]]:
     """Apply ``corrections.yaml``; ids that match no measure come back to be reported."""
     if corrections_path is None or not corrections_path.exists():
-        return rows, []
-    return apply_corrections(rows, load_corrections(corrections_path, codes=codes))
+        return entries, []
+    return apply_corrections(entries, load_corrections(corrections_path, codes=codes))

@@ -17,18 +17,21 @@ import typer
 from extractors.errors import SourceError
 from extractors.reading import read_source
 from models.alignment import align_measures, build_similarity, load_alignment_settings
+from extractors.types import CatalogueEntry
 from models.comparison import (
+    cluster_sizes,
+    clusters,
     comparison_groups,
     compare_documents,
     load_comparison_settings,
     measure_category,
 )
-from pipelines.outputs import read_jsonl, write_jsonl
+from pipelines.outputs import comparison_records, read_catalogue, read_jsonl, write_jsonl
 
 MAPPING_NAME = "compare.yaml"
 MAX_COLUMN_WIDTH = 60
 
-__all__ = ["run_comparison", "load_source_texts", "compare_command", "default_mapping"]
+__all__ = ["run_comparison", "load_source_texts", "comparison_tables", "compare_command", "default_mapping"]
 
 
 def load_source_texts(documents: list[dict], out_dir: Path, corpus_dirs: list[Path]) -> tuple[dict[str, str], list[str]]:
@@ -76,97 +79,71 @@ def default_mapping(corpus_dirs: list[Path]) -> Path | None:
     return None
 
 
-def run_comparison(out_dir: Path, corpus_dirs: list[Path], mapping: Path | None = None) -> dict:
+def run_comparison(
+    out_dir: Path,
+    corpus_dirs: list[Path],
+    mapping: Path | None = None,
+    *,
+    documents: list[dict] | None = None,
+    entries: list[CatalogueEntry] | None = None,
+    texts: dict[str, str] | None = None,
+) -> tuple[dict, dict]:
     """Compare the documents of a run; write ``comparison.xlsx`` and ``comparison.jsonl`` into ``out_dir``.
 
-    ``mapping`` is a group file (see ``models.comparison.load_compare_mapping``);
-    None means groups from metadata only. Returns a summary.
+    The flow hands over its documents, entries and source texts; a standalone
+    ``policycat compare`` reads them from what the run wrote. ``mapping`` is a group
+    file (see ``models.comparison.load_compare_mapping``); None means groups from
+    metadata only. Returns the summary and the comparison result.
     """
     out_dir = Path(out_dir)
-    documents = read_jsonl(out_dir / "documents.jsonl")
-    rows = read_jsonl(out_dir / "catalogue.jsonl")
+    documents = read_jsonl(out_dir / "documents.jsonl") if documents is None else documents
+    entries = read_catalogue(out_dir / "catalogue.jsonl") if entries is None else entries
     alignment = load_alignment_settings()
     settings = load_comparison_settings()
-    texts, warnings = load_source_texts(documents, out_dir, [Path(p) for p in corpus_dirs])
+    warnings: list[str] = []
+    if texts is None:
+        texts, warnings = load_source_texts(documents, out_dir, [Path(p) for p in corpus_dirs])
     groups, group_warnings = comparison_groups(documents, mapping)
     warnings += group_warnings
-    similarity = build_similarity([r["text"] for r in rows], alignment) if rows else None
-    if rows and all(r.get("cluster_id") for r in rows):
-        aligned = rows  # aligned by the run that wrote the catalogue: keep its clusters
+    similarity = build_similarity([e.text for e in entries], alignment) if entries else None
+    if entries and all(e.cluster_id for e in entries):
+        aligned = entries  # aligned by the run that wrote the catalogue: keep its clusters
     else:
-        aligned = align_measures(rows, alignment.threshold, similarity=similarity, settings=alignment) if rows else []
+        aligned = align_measures(entries, alignment.threshold, similarity=similarity, settings=alignment) if entries else []
     if similarity is None:
         groups = []
         warnings.append("目录中没有举措，无从对比")
     # documents marked duplicate_of are in no group; their measures still get clusters and concreteness (flagged)
     result = compare_documents(documents, aligned, texts, groups, similarity, alignment.threshold, settings)
+    found = clusters(aligned)
     summary = {
         "out_dir": str(out_dir),
         "mapping": str(mapping) if mapping else None,
         "threshold": alignment.threshold,
         "documents": len(documents),
-        "measures": len(rows),
+        "measures": len(entries),
         "groups": len(groups),
         "city_county_pairs": len(result["pairs"]),
         "peer_pairs": len(result["peer_pairs"]),
-        "clusters": len(_clusters(aligned)),
+        "clusters": len(found),
         "warnings": warnings,
     }
-    write_jsonl(out_dir / "comparison.jsonl", _jsonl_records(summary, result, aligned))
+    result = {**result, "summary": summary, "clusters": found}
+    write_jsonl(out_dir / "comparison.jsonl", comparison_records(result))
     write_comparison_workbook(out_dir / "comparison.xlsx", documents, aligned, result, settings)
     summary["files"] = [str(out_dir / "comparison.xlsx"), str(out_dir / "comparison.jsonl")]
-    return summary
-
-
-def _cluster_sizes(rows: list[dict]) -> dict[str, int]:
-    sizes: dict[str, int] = {}
-    for row in rows:
-        sizes[row["cluster_id"]] = sizes.get(row["cluster_id"], 0) + 1
-    return sizes
-
-
-def _clusters(rows: list[dict]) -> list[dict]:
-    members: dict[str, list[dict]] = {}
-    for row in rows:
-        members.setdefault(row["cluster_id"], []).append(row)
-    clusters = [
-        {
-            "cluster_id": cid,
-            "size": len(rs),
-            "doc_ids": sorted({r["doc_id"] for r in rs}),
-            "measure_ids": [r["measure_id"] for r in rs],
-        }
-        for cid, rs in members.items()
-        if len(rs) > 1
-    ]
-    return sorted(clusters, key=lambda c: (-c["size"], c["cluster_id"]))
-
-
-def _jsonl_records(summary: dict, result: dict, rows: list[dict]):
-    yield {"kind": "summary", **summary}
-    for group in result["groups"]:
-        yield {"kind": "group", **{("group_kind" if k == "kind" else k): v for k, v in group.items()}}
-    for pair in result["pairs"]:
-        yield {"kind": "city_county", **pair}
-    for pair in result["peer_pairs"]:
-        yield {"kind": "peers", **pair}
-    for cluster in _clusters(rows):
-        yield {"kind": "cluster", **cluster}
-    for doc in result["concreteness"]["documents"]:
-        yield {"kind": "document_concreteness", **doc}
-    for measure in result["concreteness"]["measures"]:
-        yield {"kind": "measure_concreteness", **measure}
+    return summary, result
 
 
 # ---------------------------------------------------------------- workbook
 
 
-def _sheet_tables(documents: list[dict], rows: list[dict], result: dict, settings) -> dict[str, list[dict]]:
-    by_id = {r["measure_id"]: r for r in rows}
+def comparison_tables(documents: list[dict], rows: list[CatalogueEntry], result: dict, settings) -> dict[str, list[dict]]:
+    by_id = {r.measure_id: r for r in rows}
     docs = {d["doc_id"]: d for d in documents}
 
     def text(measure_id: str | None) -> str | None:
-        return by_id[measure_id]["text"] if measure_id in by_id else None
+        return by_id[measure_id].text if measure_id in by_id else None
 
     def category(measure_id: str | None) -> str | None:
         return measure_category(by_id[measure_id], settings) if measure_id in by_id else None
@@ -174,15 +151,15 @@ def _sheet_tables(documents: list[dict], rows: list[dict], result: dict, setting
     compared = list(dict.fromkeys(
         d for g in result["groups"] for d in ([g["city_doc_id"]] if g["city_doc_id"] else []) + g["members"]
     ))
-    categories = sorted({measure_category(r, settings) for r in rows if r["doc_id"] in compared})
+    categories = sorted({measure_category(r, settings) for r in rows if r.doc_id in compared})
     coverage = []
     for cat in categories:
         line = {"category": cat}
         for doc_id in compared:
-            line[doc_id] = sum(1 for r in rows if r["doc_id"] == doc_id and measure_category(r, settings) == cat)
+            line[doc_id] = sum(1 for r in rows if r.doc_id == doc_id and measure_category(r, settings) == cat)
         coverage.append(line)
     if compared:
-        coverage.append({"category": "合计", **{d: sum(1 for r in rows if r["doc_id"] == d) for d in compared}})
+        coverage.append({"category": "合计", **{d: sum(1 for r in rows if r.doc_id == d) for d in compared}})
 
     pairs, pair_summary = [], []
     for pair in result["pairs"]:
@@ -212,16 +189,16 @@ def _sheet_tables(documents: list[dict], rows: list[dict], result: dict, setting
                              "a_shared": pair["a_shared"], "b_shared": pair["b_shared"], "a_only": pair["a_measures"] - pair["a_shared"],
                              "b_only": pair["b_measures"] - pair["b_shared"], "text_reuse_share": a_reuse.get("share"), "text_reuse_b_in_a": b_reuse.get("share")})
 
-    sizes = _cluster_sizes(rows)
+    sizes = cluster_sizes(rows)
     cluster_docs: dict[str, set] = {}
     for r in rows:
-        cluster_docs.setdefault(r["cluster_id"], set()).add(r["doc_id"])
+        cluster_docs.setdefault(r.cluster_id, set()).add(r.doc_id)
     clusters = [
-        {"cluster_id": r["cluster_id"], "size": sizes[r["cluster_id"]], "documents": len(cluster_docs[r["cluster_id"]]), "doc_id": r["doc_id"],
-         "measure_id": r["measure_id"], "category": measure_category(r, settings), "text": r["text"], "best_match_id": r.get("best_match_id"),
-         "best_match_similarity": r.get("best_match_similarity"), "duplicate_of": r.get("duplicate_of")}
-        for r in sorted(rows, key=lambda r: (-sizes[r["cluster_id"]], r["cluster_id"], r["doc_id"]))
-        if sizes[r["cluster_id"]] > 1
+        {"cluster_id": r.cluster_id, "size": sizes[r.cluster_id], "documents": len(cluster_docs[r.cluster_id]), "doc_id": r.doc_id,
+         "measure_id": r.measure_id, "category": measure_category(r, settings), "text": r.text, "best_match_id": r.best_match_id,
+         "best_match_similarity": r.best_match_similarity, "duplicate_of": r.duplicate_of}
+        for r in sorted(rows, key=lambda r: (-sizes[r.cluster_id], r.cluster_id, r.doc_id))
+        if sizes[r.cluster_id] > 1
     ]
 
     flags = {m["measure_id"]: m for m in result["concreteness"]["measures"]}
@@ -231,11 +208,11 @@ def _sheet_tables(documents: list[dict], rows: list[dict], result: dict, setting
         for d in result["concreteness"]["documents"]
     ]
     measures = [
-        {"measure_id": r["measure_id"], "doc_id": r["doc_id"], "span_start": r.get("span_start"), "span_end": r.get("span_end"),
-         "category": measure_category(r, settings), "status": r.get("status"), "text": r["text"], "cluster_id": r["cluster_id"],
-         "best_match_id": r.get("best_match_id"), "best_match_similarity": r.get("best_match_similarity"),
-         **{k: flags[r["measure_id"]][k] for k in ("explicit_body", "quantified_target", "deadline", "initiative", "score")},
-         "duplicate_of": r.get("duplicate_of")}
+        {"measure_id": r.measure_id, "doc_id": r.doc_id, "span_start": r.start, "span_end": r.end,
+         "category": measure_category(r, settings), "status": r.status, "text": r.text, "cluster_id": r.cluster_id,
+         "best_match_id": r.best_match_id, "best_match_similarity": r.best_match_similarity,
+         **{k: flags[r.measure_id][k] for k in ("explicit_body", "quantified_target", "deadline", "initiative", "score")},
+         "duplicate_of": r.duplicate_of}
         for r in rows
     ]
     documents_sheet = [
@@ -264,7 +241,7 @@ def write_comparison_workbook(path: Path, documents: list[dict], rows: list[dict
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    tables = _sheet_tables(documents, rows, result, settings)
+    tables = comparison_tables(documents, rows, result, settings)
     workbook = Workbook()
     workbook.remove(workbook.active)
     for name, table in tables.items():
@@ -303,7 +280,7 @@ def compare_command(
 
     console = Console()
     chosen = None if no_mapping else (mapping or default_mapping(corpus))
-    summary = run_comparison(out_dir, corpus, chosen)
+    summary, _ = run_comparison(out_dir, corpus, chosen)
     console.print(
         f"{summary['groups']} groups ({summary['city_county_pairs']} city–county pairs, {summary['peer_pairs']} peer pairs), "
         f"{summary['clusters']} clusters of {summary['measures']} measures; threshold {summary['threshold']}"

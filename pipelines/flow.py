@@ -16,7 +16,7 @@ from extractors.documents import Resources, load_resources, mark_cross_file_dupl
 from extractors.errors import SourceError
 from extractors.knowledge import DATA_DIR
 from extractors.reading import DEFAULT_MAX_BYTES, list_sources, read_sources
-from extractors.types import DocumentResult, SourceText
+from extractors.types import CatalogueEntry, DocumentResult, SourceText
 from pipelines import outputs
 
 CACHE_VERSION = "1"
@@ -122,65 +122,72 @@ def analyse_batch(files: list[tuple[str, str]], max_bytes: int, cache_dir: str |
     )
 
 
-def catalogue_rows(batch: Batch) -> list[dict]:
+def catalogue_entries(batch: Batch) -> list[CatalogueEntry]:
     by_path = {s.source_path: s for s in batch.sources}
-    return [row for r in batch.results for row in outputs.measure_rows(r, by_path[r.document.source_path])]
+    return [e for r in batch.results for e in outputs.catalogue_entries(r, by_path[r.document.source_path])]
+
+
+def document_rows(batch: Batch) -> list[dict]:
+    by_path = {s.source_path: s for s in batch.sources}
+    return [outputs.document_row(r, by_path[r.document.source_path]) for r in batch.results]
 
 
 @task(name="classify catalogue")
-def classify_catalogue(rows: list[dict], corrections: str | None) -> tuple[list[dict], list[str]]:
+def classify_catalogue(entries: list[CatalogueEntry], corrections: str | None) -> tuple[list[CatalogueEntry], list[str]]:
     """Catalogue class for every measure, then the analysts' corrections on top."""
-    from pipelines.classify import classify_rows, correct_rows, load_model
+    from pipelines.classify import classify_entries, correct_entries, load_model
 
     corrections_path = Path(corrections) if corrections else None
     model = load_model(corrections_path)
-    return correct_rows(classify_rows(rows, model), corrections_path, model.taxonomy.codes)
+    return correct_entries(classify_entries(entries, model), corrections_path, model.taxonomy.codes)
 
 
 @task(name="align measures")
-def align_catalogue(measures: list[dict]) -> list[dict]:
+def align_catalogue(entries: list[CatalogueEntry]) -> list[CatalogueEntry]:
     """``cluster_id`` and best counterpart for every measure: the same requirement across documents."""
     from models.alignment import align_measures
 
-    return align_measures(measures) if measures else measures
+    return align_measures(entries) if entries else entries
 
 
 @task(name="compare documents")
-def compare_outputs(out_dir: str, corpus_dirs: list[str]) -> dict:
-    """City vs county and peer comparison of the run just written; a failure here keeps the catalogue."""
+def compare_outputs(out_dir: str, corpus_dirs: list[str], documents: list[dict], entries: list[CatalogueEntry], texts: dict[str, str]) -> tuple[dict, dict | None]:
+    """City vs county and peer comparison of this run's values; a failure here keeps the catalogue."""
     from pipelines.compare import default_mapping, run_comparison
 
     roots = [Path(p) for p in corpus_dirs]
     try:
-        return run_comparison(Path(out_dir), roots, default_mapping(roots))
+        return run_comparison(Path(out_dir), roots, default_mapping(roots), documents=documents, entries=entries, texts=texts)
     except Exception as exc:  # noqa: BLE001 - reported in errors.jsonl, the catalogue stands
-        return _step_failed(out_dir, "compare", "comparison", exc)
+        return _step_failed(out_dir, "compare", "comparison", exc), None
 
 
 @task(name="write reports")
-def report_outputs(out_dir: str, corpus_dirs: list[str]) -> dict:
-    """Workbook, Word, HTML and Markdown reports; a failure here keeps the catalogue."""
+def report_outputs(
+    out_dir: str, corpus_dirs: list[str], documents: list[dict], entries: list[CatalogueEntry], comparison: dict | None, errors: list[dict], texts: dict[str, str]
+) -> dict:
+    """Workbook, Word, HTML and Markdown reports of this run's values; a failure here keeps the catalogue."""
     from pipelines.report import write_reports
 
     try:
-        return write_reports(out_dir, corpus_dirs)
+        return write_reports(out_dir, corpus_dirs, documents=documents, entries=entries, comparison=comparison, errors=errors, texts=texts)
     except Exception as exc:  # noqa: BLE001 - reported in errors.jsonl, the catalogue stands
         return _step_failed(out_dir, "report", "reports", exc)
 
 
 def _step_failed(out_dir: str, stage: str, what: str, exc: Exception) -> dict:
-    """A late step's failure as a row of errors.jsonl and the step's summary."""
-    outputs.write_jsonl(Path(out_dir) / "errors.jsonl", [error_row(out_dir, f"{what} failed: {exc!r}", stage)], append=True)
-    return {"error": repr(exc), "traceback": traceback.format_exc()}
+    """A late step's failure as a row of errors.jsonl and the step's summary (with that row)."""
+    row = error_row(out_dir, f"{what} failed: {exc!r}", stage)
+    outputs.write_jsonl(Path(out_dir) / "errors.jsonl", [row], append=True)
+    return {"error": repr(exc), "traceback": traceback.format_exc(), "error_row": row}
 
 
-def write_run_outputs(out_dir: Path, batch: Batch, measures: list[dict]) -> dict:
+def write_run_outputs(out_dir: Path, batch: Batch, documents: list[dict], entries: list[CatalogueEntry]) -> dict:
     """All files of a run; returns the counts for the summary."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    by_path = {s.source_path: s for s in batch.sources}
     for source in batch.sources:
         outputs.write_extracted_text(out_dir, source)
-    documents = [outputs.document_row(r, by_path[r.document.source_path]) for r in batch.results]
+    measures = [outputs.to_row(e) for e in entries]
     outputs.write_jsonl(out_dir / "documents.jsonl", documents)
     outputs.write_jsonl(out_dir / "sections.jsonl", (row for r in batch.results for row in outputs.section_rows(r)))
     outputs.write_jsonl(out_dir / "catalogue.jsonl", measures)
@@ -192,15 +199,15 @@ def write_run_outputs(out_dir: Path, batch: Batch, measures: list[dict]) -> dict
         "split_files": sum(1 for s in batch.sources if sum(r.document.source_path == s.source_path for r in batch.results) > 1),
         "duplicates": sum(1 for r in batch.results if r.document.duplicate_of),
         "measures": len(measures),
-        "needs_review": sum(1 for m in measures if m.get("needs_review")),
-        "corrected": sum(1 for m in measures if m.get("corrected")),
+        "needs_review": sum(1 for e in entries if e.needs_review),
+        "corrected": sum(1 for e in entries if e.corrected),
         "failed": len(batch.errors),
     }
 
 
 @task(name="write outputs")
-def write_outputs(out_dir: str, batch: Batch, measures: list[dict]) -> dict:
-    return write_run_outputs(Path(out_dir), batch, measures)
+def write_outputs(out_dir: str, batch: Batch, documents: list[dict], entries: list[CatalogueEntry]) -> dict:
+    return write_run_outputs(Path(out_dir), batch, documents, entries)
 
 
 @flow(name="policycat-catalogue", log_prints=False)
@@ -238,13 +245,16 @@ def catalogue_flow(
     if corrections is None:
         found = [Path(p) / "corrections.yaml" for p in paths if (Path(p) / "corrections.yaml").exists()]
         corrections = str(found[0]) if found else None
-    measures, unmatched = classify_catalogue(catalogue_rows(merged), corrections)
+    entries, unmatched = classify_catalogue(catalogue_entries(merged), corrections)
     merged.errors += [error_row(corrections, f"correction for measure {m} matches no measure in this run", "corrections") for m in unmatched]
-    measures = align_catalogue(measures)
-    summary = write_outputs(out_dir, merged, measures)
+    entries = align_catalogue(entries)
+    documents = document_rows(merged)
+    summary = write_outputs(out_dir, merged, documents, entries)
     corpus_dirs = [p for p in paths if Path(p).is_dir()] or [str(Path(p).parent) for p in paths if Path(p).exists()]
-    summary["comparison"] = compare_outputs(out_dir, corpus_dirs)
-    summary["reports"] = report_outputs(out_dir, corpus_dirs)
+    texts = {s.source_path: s.text for s in merged.sources}
+    summary["comparison"], comparison = compare_outputs(out_dir, corpus_dirs, documents, entries, texts)
+    errors = merged.errors + ([summary["comparison"]["error_row"]] if "error_row" in summary["comparison"] else [])
+    summary["reports"] = report_outputs(out_dir, corpus_dirs, documents, entries, comparison, errors, texts)
     summary["out_dir"] = str(out_dir)
     return summary
 

@@ -1,14 +1,17 @@
-"""Rows and files a run writes: documents, sections, catalogue, errors, extracted texts."""
+"""Rows and files a run writes: documents, sections, catalogue, errors, extracted texts.
+
+The one place where typed values become rows and rows become typed values again.
+"""
 
 from __future__ import annotations
 
 import json
 from dataclasses import asdict
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Mapping, Sequence
 
 from extractors.sections import section_path
-from extractors.types import DocumentResult, SourceText
+from extractors.types import Body, CatalogueEntry, DocumentResult, SourceText, Target
 
 
 def document_row(result: DocumentResult, source: SourceText) -> dict:
@@ -62,41 +65,190 @@ def section_rows(result: DocumentResult) -> Iterable[dict]:
         }
 
 
-def measure_rows(result: DocumentResult, source: SourceText) -> Iterable[dict]:
+def catalogue_entries(result: DocumentResult, source: SourceText) -> Iterable[CatalogueEntry]:
+    """The catalogue entries of one document's measures, before classification."""
     doc = result.document
     for measure in result.measures:
-        yield {
-            "measure_id": measure.measure_id,
-            "doc_id": measure.doc_id,
-            "source_path": measure.source_path,
-            "span_start": measure.start,
-            "span_end": measure.end,
-            "text": measure.text,
-            "sentence": source.text[measure.sentence_start : measure.sentence_end],
-            "section_path": list(measure.section_path),
-            "action": measure.action,
-            "object": measure.object,
-            "status": measure.status,
-            "bodies": [asdict(b) for b in measure.bodies],
-            "targets": [asdict(t) for t in measure.targets],
-            "initiatives": list(measure.initiatives),
-            "placeholder": measure.placeholder,
-            "measure_score": measure.score,
-            "measure_evidence": list(measure.evidence),
-            "category": None,
-            "category_scores": {},
-            "confidence": None,
-            "cluster_id": None,
-            "best_match_id": None,
-            "best_match_similarity": None,
-            "title": doc.title,
-            "doc_type": doc.doc_type,
-            "level": doc.level,
-            "region": doc.region.name or None,
-            "region_code": doc.region.code,
-            "issuing_body": doc.issuing_body,
-            "duplicate_of": doc.duplicate_of,
-        }
+        yield CatalogueEntry(
+            measure_id=measure.measure_id,
+            doc_id=measure.doc_id,
+            source_path=measure.source_path,
+            start=measure.start,
+            end=measure.end,
+            text=measure.text,
+            sentence=source.text[measure.sentence_start : measure.sentence_end],
+            section_path=tuple(measure.section_path),
+            action=measure.action,
+            object=measure.object,
+            status=measure.status,
+            bodies=measure.bodies,
+            targets=measure.targets,
+            initiatives=measure.initiatives,
+            placeholder=measure.placeholder,
+            measure_score=measure.score,
+            measure_evidence=measure.evidence,
+            title=doc.title,
+            doc_type=doc.doc_type,
+            level=doc.level,
+            region=doc.region.name or None,
+            region_code=doc.region.code,
+            issuing_body=doc.issuing_body,
+            duplicate_of=doc.duplicate_of,
+        )
+
+
+# Keys of a correction, written only on a corrected row: an uncorrected catalogue stays as it was.
+_CORRECTION_KEYS = ("predicted_category", "rejected", "correction_note", "corrected")
+
+
+def to_row(entry: CatalogueEntry) -> dict:
+    """The row of ``catalogue.jsonl`` (and of the parquet and workbook tables)."""
+    row = {
+        "measure_id": entry.measure_id,
+        "doc_id": entry.doc_id,
+        "source_path": entry.source_path,
+        "span_start": entry.start,
+        "span_end": entry.end,
+        "text": entry.text,
+        "sentence": entry.sentence,
+        "section_path": list(entry.section_path),
+        "action": entry.action,
+        "object": entry.object,
+        "status": entry.status,
+        "bodies": [_body_row(b) for b in entry.bodies],
+        "targets": [asdict(t) for t in entry.targets],
+        "initiatives": list(entry.initiatives),
+        "placeholder": entry.placeholder,
+        "measure_score": entry.measure_score,
+        "measure_evidence": list(entry.measure_evidence),
+        "category": entry.category,
+        "category_scores": dict(entry.category_scores),
+        "confidence": entry.confidence,
+        "cluster_id": entry.cluster_id,
+        "best_match_id": entry.best_match_id,
+        "best_match_similarity": entry.best_match_similarity,
+        "title": entry.title,
+        "doc_type": entry.doc_type,
+        "level": entry.level,
+        "region": entry.region,
+        "region_code": entry.region_code,
+        "issuing_body": entry.issuing_body,
+        "duplicate_of": entry.duplicate_of,
+        "category_name": entry.category_name,
+        "secondary_categories": list(entry.secondary_categories),
+        "needs_review": entry.needs_review,
+    }
+    if entry.predicted_category is not None:
+        row["predicted_category"] = entry.predicted_category
+    if entry.rejected:
+        row["rejected"] = True
+    if entry.correction_note:
+        row["correction_note"] = entry.correction_note
+    if entry.corrected:
+        row["corrected"] = True
+    return row
+
+
+def _body_row(body: Body) -> dict:
+    row = asdict(body)
+    if body.start is None:  # named by a correction: no span, no role
+        return {k: row[k] for k in ("mention", "canonical", "level", "explicit")}
+    return row
+
+
+def from_row(row: Mapping) -> CatalogueEntry:
+    """A row of ``catalogue.jsonl`` (as ``to_row`` wrote it) read back."""
+    return CatalogueEntry(
+        measure_id=row["measure_id"],
+        doc_id=row["doc_id"],
+        source_path=row["source_path"],
+        start=row["span_start"],
+        end=row["span_end"],
+        text=row["text"],
+        sentence=row.get("sentence") or "",
+        section_path=tuple(row.get("section_path") or ()),
+        action=row.get("action") or "",
+        object=row.get("object") or "",
+        status=row.get("status") or "",
+        bodies=tuple(_body(b) for b in row.get("bodies") or ()),
+        targets=tuple(Target(**t) for t in row.get("targets") or ()),
+        initiatives=tuple(row.get("initiatives") or ()),
+        placeholder=bool(row.get("placeholder")),
+        measure_score=row.get("measure_score"),
+        measure_evidence=tuple(row.get("measure_evidence") or ()),
+        title=row.get("title"),
+        doc_type=row.get("doc_type"),
+        level=row.get("level"),
+        region=row.get("region"),
+        region_code=row.get("region_code"),
+        issuing_body=row.get("issuing_body"),
+        duplicate_of=row.get("duplicate_of"),
+        category=row.get("category"),
+        category_name=row.get("category_name"),
+        category_scores=dict(row.get("category_scores") or {}),
+        confidence=row.get("confidence"),
+        secondary_categories=tuple(row.get("secondary_categories") or ()),
+        needs_review=row.get("needs_review"),
+        cluster_id=row.get("cluster_id"),
+        best_match_id=row.get("best_match_id"),
+        best_match_similarity=row.get("best_match_similarity"),
+        corrected=bool(row.get("corrected")),
+        predicted_category=row.get("predicted_category"),
+        rejected=bool(row.get("rejected")),
+        correction_note=row.get("correction_note"),
+    )
+
+
+def _body(value: Mapping | str) -> Body:
+    if isinstance(value, str):  # a bare name
+        return Body(None, None, value, value, None, True)
+    return Body(
+        value.get("start"), value.get("end"), value["mention"], value.get("canonical") or value["mention"],
+        value.get("level"), bool(value.get("explicit")), value.get("role"),
+    )
+
+
+def read_catalogue(path: Path) -> list[CatalogueEntry]:
+    return [from_row(row) for row in read_jsonl(path)]
+
+
+def comparison_records(result: Mapping) -> Iterable[dict]:
+    """The records of ``comparison.jsonl``, each tagged with its ``kind``."""
+    yield {"kind": "summary", **result["summary"]}
+    for group in result["groups"]:
+        yield {"kind": "group", **{("group_kind" if k == "kind" else k): v for k, v in group.items()}}
+    for pair in result["pairs"]:
+        yield {"kind": "city_county", **pair}
+    for pair in result["peer_pairs"]:
+        yield {"kind": "peers", **pair}
+    for cluster in result["clusters"]:
+        yield {"kind": "cluster", **cluster}
+    for doc in result["concreteness"]["documents"]:
+        yield {"kind": "document_concreteness", **doc}
+    for measure in result["concreteness"]["measures"]:
+        yield {"kind": "measure_concreteness", **measure}
+
+
+def comparison_from_records(records: Sequence[Mapping]) -> dict | None:
+    """The comparison result read back from the records of ``comparison.jsonl``; None when there are none."""
+    if not records:
+        return None
+    by_kind: dict[str, list[dict]] = {}
+    for record in records:
+        by_kind.setdefault(record.get("kind"), []).append({k: v for k, v in record.items() if k != "kind"})
+    summary = (by_kind.get("summary") or [{}])[0]
+    return {
+        "threshold": summary.get("threshold"),
+        "groups": [
+            {"name": g.get("name"), "kind": g.get("group_kind"), "origin": g.get("origin"), "city_doc_id": g.get("city_doc_id"), "members": list(g.get("members") or ())}
+            for g in by_kind.get("group", [])
+        ],
+        "pairs": by_kind.get("city_county", []),
+        "peer_pairs": by_kind.get("peers", []),
+        "concreteness": {"documents": by_kind.get("document_concreteness", []), "measures": by_kind.get("measure_concreteness", [])},
+        "summary": summary,
+        "clusters": by_kind.get("cluster", []),
+    }
 
 
 def write_jsonl(path: Path, rows: Iterable[dict], *, append: bool = False) -> int:

@@ -19,7 +19,7 @@ import base64
 import json
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Mapping, Optional, Sequence
 
@@ -28,9 +28,10 @@ import typer
 from extractors.types import STATUSES
 from models.comparison import load_comparison_settings
 from models.problems import DataFileError, Problem, compose_mapping, line_of, mapping_items, value_of
-from models.summary import UNKNOWN, SummarySettings, build_summary, comparison_is_current, comparison_result, format_bodies, measure_context
+from models.summary import UNKNOWN, SummarySettings, build_summary, comparison_is_current, format_bodies, measure_context
 from models.taxonomy import load_taxonomy
-from pipelines.outputs import read_jsonl
+from extractors.types import CatalogueEntry
+from pipelines.outputs import comparison_from_records, read_catalogue, read_jsonl
 
 TEMPLATES_DIR = Path(__file__).with_name("templates")
 DEFAULT_WORDING_PATH = TEMPLATES_DIR / "report.yaml"
@@ -356,38 +357,37 @@ def json_for_script(data) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
-def measure_entries(rows: Sequence[Mapping], texts: Mapping[str, str], wording: Wording, class_names: Mapping[str, str], width: int) -> list[dict]:
-    """One entry per catalogue row for the HTML table: labels, and the measure in its source text."""
-    entries = []
+def measure_entries(rows: Sequence[CatalogueEntry], texts: Mapping[str, str], wording: Wording, class_names: Mapping[str, str], width: int) -> list[dict]:
+    """One line per catalogue entry for the HTML table: labels, and the measure in its source text."""
+    lines = []
     for index, row in enumerate(rows):
-        context = measure_context(texts.get(row.get("source_path")), row.get("span_start") or 0, row.get("span_end") or 0, width,
-                                  sentence=row.get("sentence"), measure=row.get("text"))
-        code = row.get("category") or UNKNOWN
-        canonical = list(dict.fromkeys(b.get("canonical") for b in row.get("bodies") or () if b.get("canonical")))
-        entries.append({
+        context = measure_context(texts.get(row.source_path), row.start, row.end, width, sentence=row.sentence, measure=row.text)
+        code = row.category or UNKNOWN
+        canonical = list(dict.fromkeys(b.canonical for b in row.bodies if b.canonical))
+        lines.append({
             "index": index,
-            "measure_id": row.get("measure_id"),
-            "doc_id": row.get("doc_id"),
-            "title": row.get("title") or row.get("doc_id"),
-            "source_path": row.get("source_path"),
-            "span_start": row.get("span_start"),
-            "span_end": row.get("span_end"),
-            "text": row.get("text"),
+            "measure_id": row.measure_id,
+            "doc_id": row.doc_id,
+            "title": row.title or row.doc_id,
+            "source_path": row.source_path,
+            "span_start": row.start,
+            "span_end": row.end,
+            "text": row.text,
             "category": code,
             "class_name": class_names.get(code) or wording.label("class", code),
-            "status": row.get("status") or UNKNOWN,
-            "status_label": wording.label("status", row.get("status")),
-            "level": row.get("level") or UNKNOWN,
-            "level_label": wording.label("level", row.get("level")),
+            "status": row.status or UNKNOWN,
+            "status_label": wording.label("status", row.status),
+            "level": row.level or UNKNOWN,
+            "level_label": wording.label("level", row.level),
             "bodies": canonical,
-            "bodies_text": format_bodies(row.get("bodies"), wording.labels),
-            "section": " › ".join(row.get("section_path") or ()),
-            "duplicate": bool(row.get("duplicate_of")),
-            "needs_review": bool(row.get("needs_review")),
-            "confidence": row.get("confidence"),
+            "bodies_text": format_bodies(row.bodies, wording.labels),
+            "section": " › ".join(row.section_path),
+            "duplicate": bool(row.duplicate_of),
+            "needs_review": bool(row.needs_review),
+            "confidence": row.confidence,
             "context": context,
         })
-    return entries
+    return lines
 
 
 def write_html(path: Path, view: Mapping, charts: Mapping[str, Any], entries: Sequence[Mapping], filters: Mapping, wording: Wording) -> None:
@@ -516,22 +516,34 @@ def _filters(entries: Sequence[Mapping], class_names: Mapping[str, str], documen
     }
 
 
-def _rows_with_clusters(rows: Sequence[Mapping], result: Mapping | None) -> list[dict]:
-    """Rows as the comparison tables need them: every row in a cluster (its own when alone)."""
+def _with_clusters(rows: Sequence[CatalogueEntry], result: Mapping | None) -> list[CatalogueEntry]:
+    """Entries as the comparison tables need them: every entry in a cluster (its own when alone)."""
     cluster_of = {m: c["cluster_id"] for c in (result or {}).get("clusters") or () for m in c.get("measure_ids") or ()}
-    return [{**r, "cluster_id": r.get("cluster_id") or cluster_of.get(r["measure_id"]) or f"c{r['measure_id']}"} for r in rows]
+    return [r if r.cluster_id else replace(r, cluster_id=cluster_of.get(r.measure_id) or f"c{r.measure_id}") for r in rows]
 
 
-def write_reports(out_dir: str | Path, corpus_dirs: Sequence[str | Path] = (), *, wording_path: str | Path | None = None) -> dict:
+def write_reports(
+    out_dir: str | Path,
+    corpus_dirs: Sequence[str | Path] = (),
+    *,
+    wording_path: str | Path | None = None,
+    documents: Sequence[Mapping] | None = None,
+    entries: Sequence[CatalogueEntry] | None = None,
+    comparison: Mapping | None = None,
+    errors: Sequence[Mapping] | None = None,
+    texts: Mapping[str, str] | None = None,
+) -> dict:
     """Write ``catalogue.xlsx``, ``report.docx``, ``report.html``, ``report.md`` and
-    ``charts/*.png`` into ``out_dir`` from what a run (and ``policycat compare``) wrote there.
+    ``charts/*.png`` into ``out_dir``.
 
-    ``corpus_dirs`` are where ``.txt``/``.md`` sources are read again for the HTML context
-    (other formats use ``texts/``). Raises ``ChartFontError`` when no font can draw Chinese.
-    Returns counts, the files written and warnings.
+    The flow hands over its documents, entries, comparison result, errors and source
+    texts; a standalone ``policycat report`` reads what a run (and ``policycat compare``)
+    wrote there. ``corpus_dirs`` are where ``.txt``/``.md`` sources are read again for
+    the HTML context (other formats use ``texts/``). Raises ``ChartFontError`` when no
+    font can draw Chinese. Returns counts, the files written and warnings.
     """
     from pipelines.charts import build_charts, find_cjk_font
-    from pipelines.compare import _sheet_tables, load_source_texts
+    from pipelines.compare import comparison_tables, load_source_texts
     from pipelines.workbook import write_catalogue_workbook
 
     started = time.perf_counter()
@@ -542,14 +554,17 @@ def write_reports(out_dir: str | Path, corpus_dirs: Sequence[str | Path] = (), *
     class_names = {c.code: c.name for c in taxonomy.categories}
     comparison_settings = load_comparison_settings()
 
-    documents = read_jsonl(out_dir / "documents.jsonl")
-    rows = read_jsonl(out_dir / "catalogue.jsonl")
-    records = _read_optional(out_dir / "comparison.jsonl")
-    errors = _read_optional(out_dir / "errors.jsonl")
-    texts, warnings = load_source_texts(documents, out_dir, [Path(p) for p in corpus_dirs])
+    in_run = entries is not None
+    documents = read_jsonl(out_dir / "documents.jsonl") if documents is None else documents
+    rows = read_catalogue(out_dir / "catalogue.jsonl") if entries is None else list(entries)
+    result = comparison_from_records(_read_optional(out_dir / "comparison.jsonl")) if not in_run else comparison
+    errors = _read_optional(out_dir / "errors.jsonl") if errors is None else errors
+    warnings: list[str] = []
+    if texts is None:
+        texts, warnings = load_source_texts(documents, out_dir, [Path(p) for p in corpus_dirs])
 
     summary = build_summary(
-        documents, rows, class_names=class_names, comparison_records=records, errors=errors, statuses=STATUSES,
+        documents, rows, class_names=class_names, comparison=result, errors=errors, statuses=STATUSES,
         type_order=list(wording.labels["doc_type"]), level_order=list(wording.labels["level"]),
         settings=SummarySettings(settings["examples_per_class"], settings["examples_per_relation"], settings["top_bodies"], settings.get("min_example_chars", 8)),
         comparison_settings=comparison_settings,
@@ -567,12 +582,11 @@ def write_reports(out_dir: str | Path, corpus_dirs: Sequence[str | Path] = (), *
         chart_files[key] = f"charts/{name}"
 
     view = build_view(summary, wording, charts)
-    result = comparison_result(records)
     current = comparison_is_current(result, rows)
-    tables = _sheet_tables(documents, _rows_with_clusters(rows, result), result, comparison_settings) if current else None
-    if records and not current:
+    tables = comparison_tables(documents, _with_clusters(rows, result), result, comparison_settings) if current else None
+    if result and not current:
         warnings.append("comparison.jsonl does not match catalogue.jsonl: run `policycat compare` again")
-    elif not records:
+    elif not result:
         warnings.append("no comparison.jsonl: run `policycat compare` for the city–county sections")
 
     files = {
@@ -583,8 +597,8 @@ def write_reports(out_dir: str | Path, corpus_dirs: Sequence[str | Path] = (), *
     }
     workbook = write_catalogue_workbook(files["xlsx"], documents, rows, wording, class_names, tables)
     write_docx(files["docx"], view, charts, wording)
-    entries = measure_entries(rows, texts, wording, class_names, settings["context_chars"])
-    write_html(files["html"], view, charts, entries, _filters(entries, class_names, documents, wording), wording)
+    lines = measure_entries(rows, texts, wording, class_names, settings["context_chars"])
+    write_html(files["html"], view, charts, lines, _filters(lines, class_names, documents, wording), wording)
     write_markdown(files["md"], view, chart_files)
     return {
         "out_dir": str(out_dir),
@@ -593,7 +607,7 @@ def write_reports(out_dir: str | Path, corpus_dirs: Sequence[str | Path] = (), *
         "counted_measures": summary["totals"]["counted_measures"],
         "charts": len(charts),
         "sheets": len(workbook["sheets"]),
-        "unverified_contexts": sum(1 for e in entries if not e["context"]["verified"]),
+        "unverified_contexts": sum(1 for line in lines if not line["context"]["verified"]),
         "font": f"{font.name} ({font.path})",
         "files": [str(p) for p in files.values()] + [str(out_dir / f) for f in chart_files.values()],
         "warnings": warnings,

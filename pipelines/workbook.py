@@ -11,7 +11,9 @@ import re
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
+from extractors.types import CatalogueEntry
 from models.summary import format_bodies, format_targets
+from pipelines.outputs import to_row
 
 MAX_COLUMN_WIDTH = 60
 MAX_CELL_CHARS = 32767  # Excel's limit for one cell
@@ -96,9 +98,12 @@ def _fields(rows: Sequence[Mapping]) -> list[str]:
     return ordered + [f for f in present if f not in ordered and f != "category_name"]  # the name is shown with the code
 
 
-def _value(row: Mapping, field: str):
+def _value(entry: CatalogueEntry, row: Mapping, field: str):
+    """A field of the entry: spans and lists typed, the rest as its row has it."""
     if field == "bodies_canonical":
-        return "、".join(dict.fromkeys(b.get("canonical") for b in row.get("bodies") or () if b.get("canonical")))
+        return "、".join(dict.fromkeys(b.canonical for b in entry.bodies if b.canonical))
+    if field in ("bodies", "targets"):
+        return getattr(entry, field)
     return row.get(field)
 
 
@@ -141,7 +146,7 @@ def _clean(value):
 def write_catalogue_workbook(
     path: Path,
     documents: Sequence[Mapping],
-    rows: Sequence[Mapping],
+    entries: Sequence[CatalogueEntry],
     wording,
     class_names: Mapping[str, str],
     comparison_tables: Mapping[str, list[dict]] | None = None,
@@ -156,12 +161,13 @@ def write_catalogue_workbook(
     workbook.remove(workbook.active)
     used: set[str] = set()
 
-    fields = _fields(rows) or ["measure_id", "text"]
+    rows = [(entry, to_row(entry)) for entry in entries]
+    fields = _fields([row for _, row in rows]) or ["measure_id", "text"]
     measures = workbook.create_sheet(sheet_name(sheets_label["measures"], used))
     _write_table(
         measures,
         [fields_label.get(f, f) for f in fields],
-        ([cell_text(f, _value(r, f), wording, class_names) for f in fields] for r in rows),
+        ([cell_text(f, _value(e, r, f), wording, class_names) for f in fields] for e, r in rows),
         freeze="C2",
     )
 
@@ -171,9 +177,9 @@ def write_catalogue_workbook(
         document_names[doc["doc_id"]] = f"{index:02d} {doc.get('title') or doc['doc_id']}"
     doc_fields = list(DOCUMENT_FIELDS)
     doc_headers = [wording.section("columns").get("document", "sheet")] + [fields_label.get(f, f) for f in doc_fields]
-    by_doc: dict[str, list[Mapping]] = {}
-    for row in rows:
-        by_doc.setdefault(row["doc_id"], []).append(row)
+    by_doc: dict[str, list[tuple[CatalogueEntry, dict]]] = {}
+    for entry, row in rows:
+        by_doc.setdefault(entry.doc_id, []).append((entry, row))
     names = {}
     for doc in documents:
         names[doc["doc_id"]] = sheet_name(document_names[doc["doc_id"]], used)
@@ -189,11 +195,11 @@ def write_catalogue_workbook(
 
     for doc in documents:
         sheet = workbook.create_sheet(names[doc["doc_id"]])
-        of_doc = sorted(by_doc.get(doc["doc_id"], []), key=lambda r: (r.get("span_start") or 0, r.get("span_end") or 0))
+        of_doc = sorted(by_doc.get(doc["doc_id"], []), key=lambda pair: (pair[0].start, pair[0].end))
         _write_table(
             sheet,
             [fields_label.get(f, f) for f in DOCUMENT_SHEET_FIELDS],
-            ([cell_text(f, r.get(f), wording, class_names) for f in DOCUMENT_SHEET_FIELDS] for r in of_doc),
+            ([cell_text(f, _value(e, r, f), wording, class_names) for f in DOCUMENT_SHEET_FIELDS] for e, r in of_doc),
         )
 
     for table_key, label_key in COMPARISON_SHEETS.items():
@@ -206,7 +212,7 @@ def write_catalogue_workbook(
         _write_table(sheet, columns, lines, freeze="B2" if table_key == "coverage" else "A2")
 
     workbook.save(path)
-    return {"sheets": workbook.sheetnames, "measures": len(rows)}
+    return {"sheets": workbook.sheetnames, "measures": len(entries)}
 
 
 def _cell_value(value, column: str, class_names: Mapping[str, str], wording):
