@@ -131,8 +131,7 @@ def run_comparison(
     result = {**result, "summary": summary, "clusters": found}
     write_jsonl(out_dir / "comparison.jsonl", comparison_records(result))
     write_comparison_workbook(out_dir / "comparison.xlsx", documents, aligned, result, settings)
-    summary["files"] = [str(out_dir / "comparison.xlsx"), str(out_dir / "comparison.jsonl")]
-    return summary, result
+    return {**summary, "files": [str(out_dir / "comparison.xlsx"), str(out_dir / "comparison.jsonl")]}, result
 
 
 # ---------------------------------------------------------------- workbook

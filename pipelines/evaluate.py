@@ -7,7 +7,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from extractors.scoring import Span, load_gold, restrict, score_documents, score_measures
-from pipelines.outputs import read_jsonl
+from pipelines.outputs import from_row, read_jsonl
 
 SPLITS = ("all", "tune", "heldout")
 
@@ -98,7 +98,7 @@ def _category_scores(pairs, row_of: dict, baseline) -> dict:
     from models.evaluation import classification_report
 
     classed = [(g, p) for g, p in pairs if g.category]
-    inputs = [ClassifierInput.from_row(row_of[(p.source_path, p.start, p.end)]) for _, p in classed]
+    inputs = [ClassifierInput.from_entry(from_row(row_of[(p.source_path, p.start, p.end)])) for _, p in classed]
     gold = [g.category for g, _ in classed]
     model = classification_report(zip(gold, [p.category or "UNCLASSIFIED" for _, p in classed]))
     cue_words = classification_report(zip(gold, [baseline(i).category for i in inputs]))

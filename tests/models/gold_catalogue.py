@@ -1,7 +1,7 @@
 """The hand-annotated gold file read as a run's documents and catalogue rows.
 
 Real measures with their gold categories, without waiting for a run: each gold
-document becomes a documents row, each gold measure a catalogue row (gold
+document becomes a documents row, each gold measure a catalogue entry (gold
 ``bodies`` list explicit bodies only, so they become explicit body dicts).
 """
 
@@ -10,6 +10,10 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+
+from catalogue_entries import entry
+
+from extractors.types import CatalogueEntry
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLD = ROOT / "tests" / "gold" / "seeds.jsonl"
@@ -38,12 +42,12 @@ def gold_documents() -> list[dict]:
     ]
 
 
-def gold_rows() -> list[dict]:
+def gold_rows() -> list[CatalogueEntry]:
     rows = []
     for d in load_gold():
         for m in d["measures"]:
             key = f"{d['source_path']}:{m['start']}:{m['end']}"
-            rows.append(
+            rows.append(entry(**
                 {
                     "measure_id": hashlib.sha256(key.encode()).hexdigest()[:16],
                     "doc_id": d["doc_id"],
@@ -53,12 +57,12 @@ def gold_rows() -> list[dict]:
                     "text": m["text"],
                     "category": m.get("category"),
                     "status": m.get("status"),
-                    "bodies": [{"canonical": b, "explicit": True} for b in m.get("bodies") or ()],
+                    "bodies": [{"mention": b, "canonical": b, "explicit": True} for b in m.get("bodies") or ()],
                     "targets": m.get("targets") or [],
                     "initiatives": [],
                     "duplicate_of": d.get("duplicate_of"),
                 }
-            )
+            ))
     return rows
 
 

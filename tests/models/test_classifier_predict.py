@@ -6,6 +6,7 @@ import pickle
 
 import numpy as np
 import pytest
+from catalogue_entries import entry
 
 from models.classifier import CatalogueClassifier, ClassifierInput, classification_from_scores, share_context
 from models.training import load_model, save_model
@@ -101,26 +102,28 @@ def test_classifier_predict_sentence_neighbours_share_scores():
     assert np.array_equal(share_context(probabilities, inputs, 0.0), probabilities)
 
 
-def test_classifier_predict_input_from_catalogue_row():
-    row = {
-        "text": "建立委员履职档案",
-        "object": "委员履职档案",
-        "sentence": "建立委员履职档案，完善考核办法。",
-        "section_path": ["二、主要任务", "（四）加强委员队伍建设"],
-    }
-    item = ClassifierInput.from_row(row)
-    assert (item.heading, item.path, item.sentence, item.object) == (
-        "（四）加强委员队伍建设", "二、主要任务", row["sentence"], "委员履职档案"
+def test_classifier_predict_input_from_catalogue_entry():
+    row = entry(
+        "m1",
+        text="建立委员履职档案",
+        object="委员履职档案",
+        sentence="建立委员履职档案，完善考核办法。",
+        section_path=["二、主要任务", "（四）加强委员队伍建设"],
     )
-    assert ClassifierInput.from_row({"text": "建立委员履职档案"}) == ClassifierInput("建立委员履职档案")
+    item = ClassifierInput.from_entry(row)
+    assert (item.heading, item.path, item.sentence, item.object) == (
+        "（四）加强委员队伍建设", "二、主要任务", row.sentence, "委员履职档案"
+    )
+    assert ClassifierInput.from_entry(entry("m2", text="建立委员履职档案")) == ClassifierInput("建立委员履职档案")
 
 
 def test_classifier_predict_heading_that_is_the_measure_gives_way_to_the_one_above():
-    row = {
-        "text": "积极帮助贫困户找到并实施一个能稳定增收的致富项目",
-        "section_path": ["（四）深化“我为扶贫攻坚做件事”活动", "三是积极帮助贫困户找到并实施一个能稳定增收的致富项目。"],
-    }
-    item = ClassifierInput.from_row(row)
+    row = entry(
+        "m1",
+        text="积极帮助贫困户找到并实施一个能稳定增收的致富项目",
+        section_path=["（四）深化“我为扶贫攻坚做件事”活动", "三是积极帮助贫困户找到并实施一个能稳定增收的致富项目。"],
+    )
+    item = ClassifierInput.from_entry(row)
     assert (item.heading, item.path) == ("（四）深化“我为扶贫攻坚做件事”活动", "")
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from gold_catalogue import gold_documents, gold_rows, source_texts
 
@@ -23,13 +25,13 @@ def alignment():
 
 @pytest.fixture(scope="module")
 def similarity(rows, alignment):
-    return build_similarity([r["text"] for r in rows], alignment)
+    return build_similarity([r.text for r in rows], alignment)
 
 
 @pytest.fixture(scope="module")
 def result(rows, similarity, alignment):
-    city = [r for r in rows if r["doc_id"] == CITY]
-    county = [r for r in rows if r["doc_id"] == COUNTY]
+    city = [r for r in rows if r.doc_id == CITY]
+    county = [r for r in rows if r.doc_id == COUNTY]
     return city, county, compare_city_county(city, county, similarity, alignment.threshold, load_comparison_settings())
 
 
@@ -37,17 +39,17 @@ def test_comparison_every_city_measure_is_taken_up_or_left_out(result, alignment
     city, county, res = result
     taken = [t["city_measure_id"] for t in res["taken_up"]]
     left = [t["city_measure_id"] for t in res["left_out"]]
-    assert sorted(taken + left) == sorted(r["measure_id"] for r in city)
+    assert sorted(taken + left) == sorted(r.measure_id for r in city)
     assert all(t["similarity"] >= alignment.threshold for t in res["taken_up"])
     assert all(t["best_similarity"] < alignment.threshold for t in res["left_out"])
     matched = {t["county_measure_id"] for t in res["taken_up"]}
     assert not matched & {t["county_measure_id"] for t in res["added"]}
-    assert {t["county_measure_id"] for t in res["added"]} <= {r["measure_id"] for r in county}
+    assert {t["county_measure_id"] for t in res["added"]} <= {r.measure_id for r in county}
 
 
 def test_comparison_annotated_equivalent_is_taken_up(result):
     city, county, res = result
-    text = {r["measure_id"]: r["text"] for r in city + county}
+    text = {r.measure_id: r.text for r in city + county}
     pairs = {(text[t["city_measure_id"]], text[t["county_measure_id"]]) for t in res["taken_up"]}
     assert ("建立健全委员联络机构", "健全委员联络机构") in pairs
 
@@ -61,13 +63,13 @@ def test_comparison_category_counts_add_up(result):
     assert sum(c["added"] for c in by_cat) == len(res["added"])
     for line in by_cat:
         assert line["taken_up"] + line["left_out"] == line["city_measures"]
-    assert {c["category"] for c in by_cat} <= {r["category"] for r in city + county}
+    assert {c["category"] for c in by_cat} <= {r.category for r in city + county}
 
 
 def test_comparison_missing_category_counts_as_unclassified(rows, similarity, alignment):
     settings = load_comparison_settings()
-    city = [{**r, "category": None} for r in rows if r["doc_id"] == CITY]
-    county = [{**r, "category": None} for r in rows if r["doc_id"] == COUNTY]
+    city = [replace(r, category=None) for r in rows if r.doc_id == CITY]
+    county = [replace(r, category=None) for r in rows if r.doc_id == COUNTY]
     res = compare_city_county(city, county, similarity, alignment.threshold, settings)
     assert [c["category"] for c in res["by_category"]] == [settings.unclassified_label]
 
@@ -93,5 +95,5 @@ def test_comparison_duplicates_never_enter_a_pair(rows, similarity, alignment):
     groups = [Group("榆林", "peers", None, ("003-4", "003-5"), "mapping")]
     res = compare_documents(documents, rows, source_texts(), groups, similarity, alignment.threshold)
     shared = {m for p in res["peer_pairs"] for s in p["shared"] for m in (s["a_measure_id"], s["b_measure_id"])}
-    duplicate_ids = {r["measure_id"] for r in rows if r["doc_id"] == "003-3"}
+    duplicate_ids = {r.measure_id for r in rows if r.doc_id == "003-3"}
     assert shared and not shared & duplicate_ids

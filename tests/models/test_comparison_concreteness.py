@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from catalogue_entries import entry
 from gold_catalogue import gold_documents, gold_rows
 
 from models.comparison import concreteness, load_comparison_settings
 
 
 def _row(measure_id, doc_id, *, explicit=False, targets=(), initiatives=()):
-    return {"measure_id": measure_id, "doc_id": doc_id, "text": "", "bodies": [{"canonical": "政协", "explicit": explicit}],
-            "targets": [{"kind": k} for k in targets], "initiatives": list(initiatives)}
+    return entry(measure_id, doc_id, text="", bodies=[{"mention": "政协", "canonical": "政协", "explicit": explicit}],
+                 targets=[{"kind": k} for k in targets], initiatives=list(initiatives))
 
 
 def test_comparison_concreteness_flags_and_score():

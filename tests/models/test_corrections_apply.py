@@ -5,11 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from catalogue_entries import entry
 
+from extractors.types import Body
 from models.classifier import ClassifierInput
 from models.corrections import Correction, apply_corrections, load_corrections, read_corrections_xlsx
 from models.problems import DataFileError
 from models.training import build_training_set, train_model
+from pipelines.outputs import to_row
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -18,13 +21,12 @@ def _rows(model, texts):
     rows = []
     for number, (text, result) in enumerate(zip(texts, model.classify([_input(t) for t in texts])), start=1):
         rows.append(
-            {
-                "measure_id": f"m_{number:04d}",
-                "text": text,
-                "category": result.category,
-                "status": "REQUIRED",
-                "bodies": [{"mention": "市政协", "canonical": "政协", "level": "city", "explicit": True}],
-            }
+            entry(
+                f"m_{number:04d}",
+                text=text,
+                category=result.category,
+                bodies=[{"start": 0, "end": 3, "mention": "市政协", "canonical": "政协", "level": "city", "explicit": True, "role": None}],
+            )
         )
     return rows
 
@@ -44,9 +46,9 @@ def test_corrections_apply_round_trip_marks_rows_and_feeds_training(taxonomy, se
     corrected, unmatched = apply_corrections(rows, corrections)
 
     assert unmatched == []
-    assert [r.get("corrected", False) for r in corrected] == [True, True, True, False]
-    assert {r["measure_id"]: r["category"] for r in corrected[:3]} == GOLD
-    assert "corrected" not in rows[0]  # input rows are left alone
+    assert [r.corrected for r in corrected] == [True, True, True, False]
+    assert {r.measure_id: r.category for r in corrected[:3]} == GOLD
+    assert not rows[0].corrected  # input entries are left alone
     items = build_training_set(taxonomy, corrections=corrected, settings=settings)
     learned = [(i.input.text, i.label) for i in items if i.source == "correction"]
     assert learned == [(TEXTS[0], "PUBLICITY"), (TEXTS[1], "PUBLICITY"), (TEXTS[2], "SUPPORT")]
@@ -54,7 +56,7 @@ def test_corrections_apply_round_trip_marks_rows_and_feeds_training(taxonomy, se
 
 def test_corrections_apply_retrained_model_follows_the_analyst(taxonomy, settings, taxonomy_model):
     rows = _rows(taxonomy_model, TEXTS)
-    assert rows[0]["category"] != "PUBLICITY"  # the model got it wrong before
+    assert rows[0].category != "PUBLICITY"  # the model got it wrong before
     corrected, _ = apply_corrections(rows, [Correction("m_0001", category="PUBLICITY")])
     items = build_training_set(taxonomy, corrections=corrected, settings=settings)
     model = train_model(taxonomy, items, settings, cross_validate=False)
@@ -66,25 +68,26 @@ def test_corrections_apply_unmatched_ids_are_reported(taxonomy_model):
     corrections = [Correction("m_0001", category="PUBLICITY"), Correction("m_gone", category="MEMBERS")]
     corrected, unmatched = apply_corrections(rows, corrections)
     assert unmatched == ["m_gone"]
-    assert [r.get("corrected", False) for r in corrected] == [True, False]
+    assert [r.corrected for r in corrected] == [True, False]
 
 
 def test_corrections_apply_reject_flags_and_keeps_the_row(taxonomy_model):
     rows = _rows(taxonomy_model, TEXTS[:2])
     corrected, _ = apply_corrections(rows, [Correction("m_0002", reject=True)])
     assert len(corrected) == 2
-    assert corrected[1]["rejected"] is True and corrected[1]["corrected"] is True
-    assert "rejected" not in corrected[0]
+    assert corrected[1].rejected and corrected[1].corrected
+    assert not corrected[0].rejected
 
 
-def test_corrections_apply_status_and_bodies_keep_the_row_shape(taxonomy_model):
+def test_corrections_apply_status_and_bodies_keep_found_bodies(taxonomy_model):
     rows = _rows(taxonomy_model, TEXTS[:1])
     corrected, _ = apply_corrections(rows, [Correction("m_0001", status="DONE", bodies=("政协", "政协委员"))])
     row = corrected[0]
-    assert row["status"] == "DONE"
-    assert row["bodies"][0] == rows[0]["bodies"][0]  # the existing body dict is kept
-    assert row["bodies"][1] == {"mention": "政协委员", "canonical": "政协委员", "level": None, "explicit": True}
-    assert row["category"] == rows[0]["category"]
+    assert row.status == "DONE"
+    assert row.bodies[0] == rows[0].bodies[0]  # the body found in the text is kept, span and all
+    assert row.bodies[1] == Body(None, None, "政协委员", "政协委员", None, True)  # named by the analyst: no span
+    assert to_row(row)["bodies"][1] == {"mention": "政协委员", "canonical": "政协委员", "level": None, "explicit": True}
+    assert row.category == rows[0].category
 
 
 def test_corrections_load_yaml_sample(taxonomy):

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from catalogue_entries import entry
 from gold_catalogue import gold_documents, gold_rows
+
+from extractors.types import Body, Target
 
 from models.comparison import load_comparison_settings
 from models.summary import (
@@ -14,7 +17,6 @@ from models.summary import (
     city_county_summaries,
     class_table,
     comparison_is_current,
-    comparison_result,
     counted_rows,
     data_notes,
     documents_overview,
@@ -25,6 +27,7 @@ from models.summary import (
     rank_examples,
 )
 from models.taxonomy import load_taxonomy
+from pipelines.outputs import comparison_from_records as comparison_result
 
 LABELS = {
     "level": {"city": "市级", "county": "县级", "all": "各级"},
@@ -35,14 +38,12 @@ LABELS = {
 }
 
 
-def _row(measure_id, doc_id="甲#1", *, category="CONSULTATION", status="REQUIRED", bodies=(), targets=(), initiatives=(), text="建立健全委员培训制度", **extra):
-    return {"measure_id": measure_id, "doc_id": doc_id, "source_path": doc_id.split("#")[0], "span_start": 0, "span_end": len(text),
-            "text": text, "title": f"《{doc_id}》标题", "category": category, "status": status, "bodies": list(bodies),
-            "targets": list(targets), "initiatives": list(initiatives), "confidence": 0.8, **extra}
+def _row(measure_id, doc_id="甲#1", *, category="CONSULTATION", text="建立健全委员培训制度", **extra):
+    return entry(measure_id, doc_id, text=text, title=f"《{doc_id}》标题", category=category, confidence=0.8, **extra)
 
 
 def _body(canonical, *, explicit=True, mention=None, level="city", role=None):
-    return {"mention": mention or canonical, "canonical": canonical, "level": level, "explicit": explicit, "role": role}
+    return {"start": 0, "end": 0, "mention": mention or canonical, "canonical": canonical, "level": level, "explicit": explicit, "role": role}
 
 
 DOCS = [
@@ -55,7 +56,7 @@ DOCS = [
 
 def test_summary_counted_rows_leave_out_duplicates_and_rejected():
     rows = [_row("m1"), _row("m2", "乙#2"), _row("m3", rejected=True), _row("m4", duplicate_of="乙#1")]
-    assert [r["measure_id"] for r in counted_rows(rows, DOCS)] == ["m1"]
+    assert [r.measure_id for r in counted_rows(rows, DOCS)] == ["m1"]
 
 
 @pytest.mark.parametrize(
@@ -128,7 +129,7 @@ def _comparison_records(rows):
                          {"category": "CONSULTATION", "city_measures": 1, "county_measures": 1, "taken_up": 0, "left_out": 1, "added": 1}],
          "text_reuse": {"share": 0.25}},
         {"kind": "cluster", "cluster_id": "cc1", "size": 2, "doc_ids": ["甲#1", "乙#1"], "measure_ids": ["c1", "k1"]},
-        *({"kind": "measure_concreteness", "measure_id": r["measure_id"], "doc_id": r["doc_id"]} for r in rows),
+        *({"kind": "measure_concreteness", "measure_id": r.measure_id, "doc_id": r.doc_id} for r in rows),
     ]
 
 
@@ -210,7 +211,7 @@ def test_summary_build_summary_on_gold_catalogue_adds_up():
     ],
 )
 def test_summary_format_bodies(bodies, expected):
-    assert format_bodies(bodies, LABELS) == expected
+    assert format_bodies([Body(**b) for b in bodies], LABELS) == expected
 
 
 @pytest.mark.parametrize(
@@ -223,7 +224,8 @@ def test_summary_format_bodies(bodies, expected):
     ],
 )
 def test_summary_format_targets(targets, expected):
-    assert format_targets(targets, LABELS) == expected
+    typed = [Target(**{"start": 0, "end": 0, "value": None, "unit": None, "comparator": None, **t}) for t in targets]
+    assert format_targets(typed, LABELS) == expected
 
 
 def test_summary_measure_context_from_source_or_sentence():

@@ -19,7 +19,7 @@ CHONGQING = tuple(f"004_d26b86c6ea9d91ed.txt#{i}" for i in range(1, 5))
 @pytest.fixture(scope="module")
 def compared(seed_run):
     out, _ = seed_run
-    summary = run_comparison(out, [CORPUS], default_mapping([CORPUS]))
+    summary, _ = run_comparison(out, [CORPUS], default_mapping([CORPUS]))
     records = [json.loads(line) for line in (out / "comparison.jsonl").read_text(encoding="utf-8").splitlines()]
     catalogue = [json.loads(line) for line in (out / "catalogue.jsonl").read_text(encoding="utf-8").splitlines()]
     return out, summary, records, catalogue
