@@ -206,13 +206,53 @@ def train(
     console.print(json.dumps({k: v for k, v in model.metadata.items() if "sha256" not in k}, ensure_ascii=False)[:600])
 
 
-from pipelines.compare import compare_command  # noqa: E402
+@app.command("compare")
+def compare_command(
+    out_dir: Path = typer.Argument(Path("outputs"), help="Folder a `policycat run` wrote (catalogue.jsonl, documents.jsonl)."),
+    corpus: list[Path] = typer.Option([Path("corpora")], "--corpus", "-c", help="Folder(s) holding the source files of the run."),
+    mapping: Optional[Path] = typer.Option(None, "--mapping", "-m", help="Group file; default: compare.yaml in the first corpus folder that has one."),
+    no_mapping: bool = typer.Option(False, "--no-mapping", help="Groups from document metadata only."),
+) -> None:
+    """Compare city and county documents: taken up, left out, added; text reuse; concreteness."""
+    from pipelines.compare import default_mapping, run_comparison
 
-app.command("compare")(compare_command)
+    chosen = None if no_mapping else (mapping or default_mapping(corpus))
+    summary, _ = run_comparison(out_dir, corpus, chosen)
+    console.print(
+        f"{summary['groups']} groups ({summary['city_county_pairs']} city–county pairs, {summary['peer_pairs']} peer pairs), "
+        f"{summary['clusters']} clusters of {summary['measures']} measures; threshold {summary['threshold']}"
+    )
+    for warning in summary["warnings"]:
+        console.print(f"[yellow]{warning}[/yellow]")
+    console.print(f"written: {', '.join(summary['files'])}")
 
-from pipelines.report import report_command  # noqa: E402
 
-app.command("report")(report_command)
+@app.command("report")
+def report_command(
+    out_dir: Path = typer.Argument(Path("outputs"), help="Folder a `policycat run` (and `policycat compare`) wrote."),
+    corpus: list[Path] = typer.Option([Path("corpora")], "--corpus", "-c", help="Folder(s) holding the .txt/.md sources, for the measures' context."),
+    wording: Optional[Path] = typer.Option(None, "--wording", help="Wording file (default: pipelines/templates/report.yaml)."),
+) -> None:
+    """Write catalogue.xlsx, report.docx, report.html and report.md: tables and a summary to paste from."""
+    from models.problems import DataFileError
+    from pipelines.reports import write_reports
+    from pipelines.reports.charts import ChartFontError
+
+    try:
+        summary = write_reports(out_dir, corpus, wording_path=wording)
+    except ChartFontError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+    except DataFileError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+    console.print(
+        f"{summary['measures']} measures ({summary['counted_measures']} counted) of {summary['documents']} documents; "
+        f"{summary['charts']} charts, {summary['sheets']} sheets; font {summary['font']}; {summary['seconds']} s"
+    )
+    for warning in summary["warnings"]:
+        console.print(f"[yellow]{warning}[/yellow]")
+    console.print(f"written: {', '.join(summary['files'][:4])} and {len(summary['files']) - 4} charts")
 
 taxonomy_app = typer.Typer(help="The catalogue classes file.")
 app.add_typer(taxonomy_app, name="taxonomy")

@@ -167,7 +167,7 @@ def report_outputs(
     out_dir: str, corpus_dirs: list[str], documents: list[dict], entries: list[CatalogueEntry], comparison: dict | None, errors: list[dict], texts: dict[str, str]
 ) -> dict:
     """Workbook, Word, HTML and Markdown reports of this run's values; a failure here keeps the catalogue."""
-    from pipelines.report import write_reports
+    from pipelines.reports import write_reports
 
     try:
         return write_reports(out_dir, corpus_dirs, documents=documents, entries=entries, comparison=comparison, errors=errors, texts=texts)

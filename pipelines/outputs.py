@@ -10,6 +10,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
+from extractors.errors import SourceError
+from extractors.reading import read_source
 from extractors.sections import section_path
 from extractors.types import Body, CatalogueEntry, DocumentResult, SourceText, Target
 
@@ -290,3 +292,40 @@ def write_parquet(path: Path, rows: list[dict]) -> None:
             # nested values as JSON text: one stable schema whatever the rows hold
             frame[column] = frame[column].map(lambda v: json.dumps(v, ensure_ascii=False))
     frame.to_parquet(path, index=False)
+
+
+def load_source_texts(documents: list[dict], out_dir: Path, corpus_dirs: list[Path]) -> tuple[dict[str, str], list[str]]:
+    """Decoded text of every source file, keyed by ``source_path``.
+
+    The text written beside the catalogue (``texts/``, for PDF/DOCX/HTML) comes
+    first; otherwise the file is read again from a corpus folder, and it is used
+    only if its bytes are those the run analysed (same sha256), so offsets hold.
+    """
+    texts: dict[str, str] = {}
+    warnings: list[str] = []
+    expected = {d["source_path"]: d.get("sha256") for d in documents}
+    for source_path, sha256 in expected.items():
+        written = out_dir / "texts" / f"{source_path}.txt"
+        if written.is_file():
+            with written.open(encoding="utf-8", newline="") as handle:
+                texts[source_path] = handle.read()
+            continue
+        found = False
+        for root in corpus_dirs:
+            path = root / source_path
+            if not path.is_file():
+                continue
+            found = True
+            try:
+                source = read_source(path, root)
+            except SourceError as exc:
+                warnings.append(f"{path}: {exc.reason}")
+                continue
+            if sha256 and source.sha256 != sha256:
+                warnings.append(f"{path}: 文件在运行后改动过（sha256 不同），不用于文字复用率")
+                continue
+            texts[source_path] = source.text
+            break
+        if not found:
+            warnings.append(f"{source_path}: 在 {', '.join(map(str, corpus_dirs)) or '（未给出语料目录）'} 中找不到原文，不计算文字复用率")
+    return texts, warnings

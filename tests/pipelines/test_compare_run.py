@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from pipelines.compare import MAX_COLUMN_WIDTH, default_mapping, run_comparison
+from pipelines.compare import default_mapping, run_comparison
+from pipelines.reports.workbook import MAX_COLUMN_WIDTH
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpora"
 NANTONG, JINGJIANG = "001_c928dd9025f7e819.txt#1", "000_c4eeb4407c4e4302.txt#1"

@@ -15,11 +15,12 @@ from openpyxl import load_workbook
 
 from models.problems import DataFileError
 from models.taxonomy import load_taxonomy
-from pipelines.charts import ChartFontError, find_cjk_font, font_has_glyphs
-from pipelines.report import DEFAULT_WORDING_PATH, load_wording, write_reports
-from pipelines.workbook import sheet_name
+from pipelines.reports import write_reports
+from pipelines.reports.charts import ChartFontError, find_cjk_font, font_has_glyphs
+from pipelines.reports.wording import DEFAULT_WORDING_PATH, load_wording
+from pipelines.reports.workbook import sheet_name
 
-CORPUS = Path(__file__).resolve().parents[2] / "corpora"
+CORPUS = Path(__file__).resolve().parents[3] / "corpora"
 SEED = CORPUS / "000_c4eeb4407c4e4302.txt"
 INJECTED = "<script>alert(1)</script>"
 

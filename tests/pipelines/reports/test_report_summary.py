@@ -9,7 +9,7 @@ from gold_catalogue import gold_documents, gold_rows
 from extractors.types import Body, Target
 
 from models.comparison import load_comparison_settings
-from models.summary import (
+from pipelines.reports.summary import (
     UNKNOWN,
     SummarySettings,
     bodies_by_class,

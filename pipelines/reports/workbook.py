@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
 from extractors.types import CatalogueEntry
-from models.summary import format_bodies, format_targets
+from pipelines.reports.summary import format_bodies, format_targets
 from pipelines.outputs import to_row
 
 MAX_COLUMN_WIDTH = 60
@@ -30,12 +30,12 @@ FIELD_ORDER = (
 )
 DOCUMENT_SHEET_FIELDS = ("span_start", "span_end", "section_path", "text", "status", "category", "bodies", "targets", "initiatives", "confidence", "needs_review", "measure_id")
 DOCUMENT_FIELDS = ("doc_id", "title", "doc_type", "level", "region", "issuing_body", "author", "date", "source_path", "duplicate_of", "measures", "chars", "warnings")
-COMPARISON_SHEETS = {  # table of pipelines.compare._sheet_tables -> key of the sheet name in the wording file
+COMPARISON_SHEETS = {  # table of pipelines.reports.tables.comparison_tables -> key of the sheet name in the wording file
     "coverage": "coverage", "pair_summary": "pair_summary", "pairs": "pairs", "clusters": "clusters",
     "concreteness": "concreteness", "measures": "comparison_measures", "documents": "comparison_documents",
 }
 
-__all__ = ["write_catalogue_workbook", "sheet_name", "cell_text", "MAX_COLUMN_WIDTH"]
+__all__ = ["write_catalogue_workbook", "write_comparison_workbook", "sheet_name", "cell_text", "MAX_COLUMN_WIDTH"]
 
 
 def sheet_name(title: str, used: set[str]) -> str:
@@ -220,4 +220,42 @@ def _cell_value(value, column: str, class_names: Mapping[str, str], wording):
         return f"{value} {class_names[value]}"
     if isinstance(value, bool):
         return wording.labels["boolean"]["true" if value else "false"]
+    return value
+
+
+# ---------------------------------------------------------------- comparison.xlsx
+
+
+def write_comparison_workbook(path: Path, documents: list[dict], rows: list[dict], result: dict, settings) -> None:
+    """One sheet per table: header frozen, autofilter on, columns sized to their content."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    from pipelines.reports.tables import comparison_tables
+
+    tables = comparison_tables(documents, rows, result, settings)
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for name, table in tables.items():
+        sheet = workbook.create_sheet(name)
+        columns = list(dict.fromkeys(k for line in table for k in line)) or ["(无)"]
+        sheet.append(columns)
+        for line in table:
+            sheet.append([_cell(line.get(c)) for c in columns])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        sheet.freeze_panes = "B2" if name == "coverage" else "A2"
+        sheet.auto_filter.ref = sheet.dimensions
+        for index, column in enumerate(columns, start=1):
+            width = max([_display_width(column)] + [_display_width(line.get(column)) for line in table[:500]])
+            sheet.column_dimensions[get_column_letter(index)].width = min(MAX_COLUMN_WIDTH, width + 2)
+    workbook.save(path)
+
+
+def _cell(value):
+    import json
+
+    if isinstance(value, (list, tuple, set, dict)):
+        return json.dumps(sorted(value) if isinstance(value, set) else value, ensure_ascii=False)
     return value

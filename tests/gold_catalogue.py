@@ -15,7 +15,7 @@ from catalogue_entries import entry
 
 from extractors.types import CatalogueEntry
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT / "tests" / "gold" / "seeds.jsonl"
 CORPUS = ROOT / "corpora"
 
