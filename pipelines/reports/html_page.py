@@ -74,7 +74,8 @@ def measure_filters(entries: Sequence[Mapping], class_names: Mapping[str, str], 
     classes = [c for c in class_names if c in present("category")] + [c for c in present("category") if c not in class_names]
     statuses = [s for s in (*STATUSES, UNKNOWN) if s in present("status")] + [s for s in present("status") if s not in (*STATUSES, UNKNOWN)]
     levels = [lv for lv in wording.labels["level"] if lv in present("level")] + [lv for lv in present("level") if lv not in wording.labels["level"]]
-    bodies = sorted({b for e in entries for b in e["bodies"]}, key=lambda b: -sum(b in e["bodies"] for e in entries))
+    # ties by name: set order changes with the hash seed, so the page would differ run to run
+    bodies = sorted({b for e in entries for b in e["bodies"]}, key=lambda b: (-sum(b in e["bodies"] for e in entries), b))
     return {
         "class": [(c, class_names.get(c) or wording.label("class", c)) for c in classes],
         "status": [(s, wording.label("status", s)) for s in statuses],
