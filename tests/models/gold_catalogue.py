@@ -11,13 +11,14 @@ import hashlib
 import json
 from pathlib import Path
 
+from models.scoring import SEEDS_GOLD
+
 ROOT = Path(__file__).resolve().parents[2]
-GOLD = ROOT / "tests" / "gold" / "seeds.jsonl"
 CORPUS = ROOT / "corpora"
 
 
 def load_gold() -> list[dict]:
-    with GOLD.open(encoding="utf-8") as handle:
+    with SEEDS_GOLD.open(encoding="utf-8") as handle:
         return [json.loads(line) for line in handle if line.strip()]
 
 
