@@ -17,8 +17,8 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 import time
+import uuid
 import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -405,13 +405,13 @@ def save_model(model: TrainedModel, path: str | Path) -> Path:
 
 
 def _replace_atomically(path: Path, write: Callable[[str], object]) -> None:
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(handle)
+    # a name of its own per writer; created by ``write``, so the umask sets its mode
+    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
     try:
-        write(temporary)
+        write(str(temporary))
         os.replace(temporary, path)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
 
 
