@@ -25,5 +25,7 @@ test: $(STAMP)
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/run.py --write
 
+# a run's outputs, and the classifiers runs trained (their cache folder: pipelines/classify.py)
 clean:
 	rm -rf outputs/*.jsonl outputs/*.parquet outputs/*.xlsx outputs/*.docx outputs/*.html outputs/report.md outputs/charts outputs/texts outputs/.cache .prefect
+	rm -rf "$${POLICYCAT_CACHE:-$${XDG_CACHE_HOME:-$$HOME/.cache}/policycat}/classifier"

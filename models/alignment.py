@@ -2,8 +2,8 @@
 
 两条举措的相似度由两部分组成：jieba 分词（项目词典）的 TF-IDF 余弦，和字符 2–3 元组的
 TF-IDF 余弦；两个向量器都只在本次运行的举措上拟合。合并方式（加权平均或取大）和阈值
-都记在 ``alignment.yaml`` 里，并附有在标注句对（``tests/gold/pairs.jsonl``）上测得的
-精确率、召回率和 F1——改阈值请改文件，不改代码。
+都记在 ``alignment.yaml`` 里，并附有在标注句对（``gold/pairs.jsonl``）上测得的
+精确率、召回率和 F1（``models.evaluation.evaluate_pairs``）——改阈值请改文件，不改代码。
 
 Measures whose combined similarity reaches the threshold and that belong to
 different documents are linked; the connected components of those links are the
@@ -12,7 +12,6 @@ clusters (``cluster_id``).
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
@@ -22,7 +21,6 @@ from typing import Iterable, Sequence
 
 import numpy as np
 import scipy.sparse as sp
-import yaml
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from extractors.reading import to_simplified
@@ -31,7 +29,6 @@ from extractors.types import CatalogueEntry
 from models.problems import Problem, compose_mapping, line_of, mapping_items, raise_on_errors, value_of
 
 DEFAULT_ALIGNMENT_PATH = Path(__file__).with_name("alignment.yaml")
-DEFAULT_PAIRS_PATH = Path(__file__).resolve().parents[1] / "tests" / "gold" / "pairs.jsonl"
 
 _COMBINE_METHODS = ("weighted", "max")
 _KEEP = re.compile(r"[\w\u4e00-\u9fff]")
@@ -45,12 +42,7 @@ __all__ = [
     "word_tokens",
     "build_similarity",
     "align_measures",
-    "load_pairs",
-    "evaluate_pairs",
-    "score_pairs",
-    "tune_alignment",
     "DEFAULT_ALIGNMENT_PATH",
-    "DEFAULT_PAIRS_PATH",
 ]
 
 
@@ -305,95 +297,3 @@ def align_measures(
         for entry, label, (match, score) in zip(out, labels, best)
     ]
 
-
-# ---------------------------------------------------------------- evaluation
-
-
-def load_pairs(path: str | Path = DEFAULT_PAIRS_PATH) -> list[dict]:
-    """Annotated pairs: ``{"a": {source_path,start,end,text}, "b": {...}, "same": bool, "note"}``."""
-    pairs = []
-    with open(path, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                pair = json.loads(line)
-                pair["a"]["text"], pair["b"]["text"]
-                if not isinstance(pair["same"], bool):
-                    raise TypeError("same")
-            except (ValueError, KeyError, TypeError) as exc:
-                raise ValueError(f"{path}:{number}: 句对格式错误（需要 a.text、b.text 和布尔值 same）：{exc}") from exc
-            pairs.append(pair)
-    return pairs
-
-
-def score_pairs(pairs: Sequence[dict], similarity: MeasureSimilarity) -> np.ndarray:
-    """Combined similarity of each annotated pair."""
-    va = similarity.vectors([p["a"]["text"] for p in pairs])
-    vb = similarity.vectors([p["b"]["text"] for p in pairs])
-    word = np.asarray(va[0].multiply(vb[0]).sum(axis=1)).ravel()
-    char = np.asarray(va[1].multiply(vb[1]).sum(axis=1)).ravel()
-    return similarity.combine_cosines(word, char)
-
-
-def _prf(scores: np.ndarray, gold: np.ndarray, threshold: float) -> dict:
-    predicted = scores >= threshold
-    tp = int(np.sum(predicted & gold))
-    fp = int(np.sum(predicted & ~gold))
-    fn = int(np.sum(~predicted & gold))
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4), "n": len(gold), "tp": tp, "fp": fp, "fn": fn}
-
-
-def evaluate_pairs(
-    pairs: Sequence[dict],
-    threshold: float | None = None,
-    *,
-    corpus: Sequence[str] | None = None,
-    settings: AlignmentSettings | None = None,
-) -> dict:
-    """Precision, recall and F1 of "similarity ≥ threshold" against the ``same`` labels.
-
-    The TF-IDF is fitted on ``corpus`` (the measure texts of a run) when given, as
-    in a real run; otherwise on the texts of the pairs themselves.
-    """
-    settings = settings or load_alignment_settings()
-    threshold = settings.threshold if threshold is None else threshold
-    if not pairs:
-        return {"precision": 0.0, "recall": 0.0, "f1": 0.0, "n": 0, "tp": 0, "fp": 0, "fn": 0, "threshold": threshold}
-    texts = list(corpus) if corpus else [t for p in pairs for t in (p["a"]["text"], p["b"]["text"])]
-    similarity = build_similarity(texts, settings)
-    scores = score_pairs(pairs, similarity)
-    gold = np.array([p["same"] for p in pairs], dtype=bool)
-    return {**_prf(scores, gold, threshold), "threshold": threshold}
-
-
-def tune_alignment(
-    pairs: Sequence[dict],
-    corpus: Sequence[str],
-    *,
-    word_weights: Sequence[float] = tuple(round(w * 0.1, 1) for w in range(11)),
-    thresholds: Sequence[float] = tuple(round(t * 0.01, 2) for t in range(5, 96)),
-    char_ngram_range: tuple[int, int] = (2, 3),
-) -> list[dict]:
-    """Every (combination, threshold) scored on the pairs, best F1 first.
-
-    How ``alignment.yaml`` was chosen; run again when the annotated pairs grow.
-    """
-    gold = np.array([p["same"] for p in pairs], dtype=bool)
-    results = []
-    options = [("weighted", w) for w in word_weights] + [("max", 0.5)]
-    base = MeasureSimilarity("weighted", 0.5, char_ngram_range).fit(corpus)
-    va = base.vectors([p["a"]["text"] for p in pairs])
-    vb = base.vectors([p["b"]["text"] for p in pairs])
-    word = np.asarray(va[0].multiply(vb[0]).sum(axis=1)).ravel()
-    char = np.asarray(va[1].multiply(vb[1]).sum(axis=1)).ravel()
-    for method, weight in options:
-        base.combine, base.word_weight = method, weight
-        scores = base.combine_cosines(word, char)
-        for threshold in thresholds:
-            results.append({"combine": method, "word_weight": weight, "threshold": threshold, **_prf(scores, gold, threshold)})
-    results.sort(key=lambda r: (-r["f1"], -r["precision"], r["threshold"]))
-    return results

@@ -14,12 +14,10 @@ from typing import Sequence
 
 from extractors.documents import Resources, process_source
 from extractors.reading import read_sources
-from extractors.scoring import GoldDocument, load_gold
 from models.decision_training import AnalysedDocument, attach_results
+from models.scoring import DEV_GOLD, SEEDS_GOLD, GoldDocument, load_gold
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-SEEDS_GOLD = PROJECT_ROOT / "tests" / "gold" / "seeds.jsonl"
-DEV_GOLD = PROJECT_ROOT / "tests" / "gold" / "dev.jsonl"
 SEEDS_CORPUS = PROJECT_ROOT / "corpora"
 
 

@@ -1,4 +1,4 @@
-"""Training and scoring the learned decisions from gold documents.
+"""Training the learned decisions from gold documents (``models.evaluation`` scores them).
 
 Gold documents of many places are analysed by the extractors; each candidate clause
 is labelled by the spec's matching rule (it is a measure when it matches a gold
@@ -12,16 +12,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import random
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from typing import Iterable, Sequence
 
-from extractors.scoring import GoldDocument, match_spans, predicted_span, score_documents, score_measures
 from extractors.types import DocumentResult, SourceText
-from models.decision_features import DecisionSettings, candidate_features, document_features, fold, length_band, status_features
+from models.decision_features import DecisionSettings, candidate_features, document_features, length_band, status_features
 from models.decisions import MEASURE, OTHER, DecisionModels, decide_document
 from models.linear import fit_linear
+from models.scoring import GoldDocument, match_spans, predicted_span, prf
 
 TRAIN_SPLITS = ("train", "tune")
 BANDS = ("short", "long")
@@ -123,29 +122,6 @@ def predict_documents(models: DecisionModels, docs: Sequence[AnalysedDocument]) 
     return [decide_document(d.result, d.source, models) for d in docs]
 
 
-def score_decided(docs: Sequence[AnalysedDocument], decided: Sequence[DocumentResult]) -> dict:
-    """The spec's figures for decided results against their gold documents."""
-    gold = [m for d in docs for m in d.gold.measures]
-    predicted = [predicted_span(m) for r in decided for m in r.measures]
-    scores = score_measures(gold, predicted)
-    documents = score_documents([d.gold for d in docs], [r.document for r in decided])
-    return {
-        "documents": len(docs),
-        "gold_measures": len(gold),
-        "measure_precision": round(scores.measures.precision, 4),
-        "measure_recall": round(scores.measures.recall, 4),
-        "measure_f1": round(scores.measures.f1, 4),
-        "status_accuracy": _round(scores.status_accuracy),
-        "bodies_f1": round(scores.bodies.f1, 4),
-        "doc_type_accuracy": _round(documents.doc_type_accuracy),
-        "level_accuracy": _round(documents.level_accuracy),
-    }
-
-
-def _round(value):
-    return None if value is None else round(value, 4)
-
-
 def _backed_off(rows, override: dict[str, float] | float) -> float:
     """Accuracy when the model's answer replaces the rules' only at ``override`` confidence or
     more (one level per document length band). ``rows`` holds (gold, rule answer, model
@@ -218,7 +194,7 @@ def cross_validate(docs: Sequence[AnalysedDocument], settings: DecisionSettings)
         for t in settings.thresholds:
             tp = sum(1 for label, p in rows if label and p >= t)
             predicted = sum(1 for _, p in rows if p >= t)
-            f1 = 2 * tp / (predicted + gold_total) if predicted + gold_total else 0.0
+            f1 = prf(tp, predicted, gold_total).f1
             results["measure"][f"C={c} threshold={t}"] = round(f1, 4)
             if f1 > best[0] + 1e-9:
                 best = (f1, c, t)
@@ -289,60 +265,3 @@ def train_decisions(docs: Sequence[AnalysedDocument], settings: DecisionSettings
         "cross_validation": cv,
     }
     return replace(models, metadata=metadata), metadata
-
-
-# ----- baselines -----------------------------------------------------------------
-
-
-def rule_only(docs: Sequence[AnalysedDocument]) -> list[DocumentResult]:
-    """What the rules alone keep (the extractor before any learned decision)."""
-    return [replace(d.result, measures=tuple(c for c in d.result.candidates if c.rule_reason is None)) for d in docs]
-
-
-def naive_verb_rule(docs: Sequence[AnalysedDocument], verbs: Sequence[str]) -> list[DocumentResult]:
-    """Every body clause holding one of a few action verbs is a measure."""
-    out = []
-    for d in docs:
-        analysis = d.source.analysis_text
-        kept = tuple(
-            c for c in d.result.candidates if "structure=body" in c.signals and any(v in fold(analysis[c.start : c.end]) for v in verbs)
-        )
-        out.append(replace(d.result, measures=kept))
-    return out
-
-
-def breakdown(docs: Sequence[AnalysedDocument], decided: Sequence[DocumentResult], key) -> dict:
-    groups: dict[str, list[int]] = defaultdict(list)
-    for i, d in enumerate(docs):
-        groups[key(d) or "unknown"].append(i)
-    return {g: score_decided([docs[i] for i in idx], [decided[i] for i in idx]) for g, idx in sorted(groups.items())}
-
-
-def learning_curve(train: Sequence[AnalysedDocument], test: Sequence[AnalysedDocument], settings: DecisionSettings, chosen: dict) -> dict:
-    """Test figures with a share of the training places (the same seed every time)."""
-    groups = sorted({d.gold.group or d.gold.source_path for d in train})
-    random.Random(13).shuffle(groups)
-    curve = {}
-    for share in settings.learning_curve:
-        keep = set(groups[: max(1, round(share * len(groups)))])
-        subset = [d for d in train if (d.gold.group or d.gold.source_path) in keep]
-        models = fit_decisions(subset, settings, **{k: chosen[k] for k in FIT_SETTINGS})
-        curve[f"{int(share * 100)}%"] = {"training_documents": len(subset), **score_decided(test, predict_documents(models, test))}
-    return curve
-
-
-def evaluate_decisions(models: DecisionModels, train: Sequence[AnalysedDocument], test: Sequence[AnalysedDocument], *, curve: bool = True) -> dict:
-    """The learned decisions on ``test`` beside the rule-only extractor and the naive
-    verb rule, overall, per genre and per level; and the learning curve."""
-    settings = models.settings
-    systems = {
-        "learned": predict_documents(models, test),
-        "rules": rule_only(test),
-        "naive_verbs": naive_verb_rule(test, settings.naive_verbs),
-    }
-    report = {name: score_decided(test, decided) for name, decided in systems.items()}
-    report["per_genre"] = {name: breakdown(test, decided, lambda d: d.gold.genre) for name, decided in systems.items()}
-    report["per_level"] = {name: breakdown(test, decided, lambda d: d.gold.level) for name, decided in systems.items()}
-    if curve and train:
-        report["learning_curve"] = learning_curve(train, test, settings, models.metadata["chosen"])
-    return report

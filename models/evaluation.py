@@ -1,45 +1,44 @@
-"""Scores of the catalogue classification against gold labels."""
+"""How well each model does on the gold standard, by the rules of ``models.scoring``.
+
+The catalogue classifier beside the cue-word baseline (held-out measures, and
+cross-validation grouped by file); the learned decisions beside the rule-only
+extractor and a naive verb rule (overall, per genre, per level, learning curve);
+the alignment's threshold on the gold measure pairs. ``policycat evaluate``
+(``pipelines/evaluate.py``) prints these figures and scores a run's outputs.
+"""
 
 from __future__ import annotations
 
-from typing import Callable, Iterable, Sequence
+import random
+from collections import defaultdict
+from dataclasses import replace
+from typing import Callable, Sequence
 
+import numpy as np
+
+from extractors.types import DocumentResult
+from models.alignment import AlignmentSettings, MeasureSimilarity, build_similarity, load_alignment_settings
 from models.classifier import Classification, ClassifierInput
+from models.decision_features import DecisionSettings, fold
+from models.decision_training import FIT_SETTINGS, AnalysedDocument, fit_decisions, predict_documents
+from models.decisions import DecisionModels
+from models.scoring import SEEDS_GOLD, classification_report, predicted_span, prf, score_documents, score_measures
+from models.settings import load_settings
+from models.training import TrainingItem, build_training_set, cue_word_baseline, read_gold_measures, train_model
 
-__all__ = ["classification_report", "compare_on_gold", "evaluate_heldout", "cross_validate_by_file"]
+__all__ = [
+    "compare_on_gold",
+    "evaluate_heldout",
+    "cross_validate_by_file",
+    "score_decided",
+    "evaluate_decisions",
+    "score_pairs",
+    "evaluate_pairs",
+    "tune_alignment",
+]
 
 
-def classification_report(pairs: Iterable[tuple[str, str]]) -> dict:
-    """Accuracy, macro-F1 over the classes present in gold, per-class precision,
-    recall, F1 and support, and a confusion table ``confusion[gold][predicted]``.
-
-    A class that is predicted but absent from gold still gets a per-class row
-    (precision only) but does not enter the macro average.
-    """
-    pairs = [(str(g), str(p)) for g, p in pairs]
-    gold_classes = sorted({g for g, _ in pairs})
-    all_classes = sorted({g for g, _ in pairs} | {p for _, p in pairs})
-    confusion: dict[str, dict[str, int]] = {}
-    for gold, predicted in pairs:
-        confusion.setdefault(gold, {})
-        confusion[gold][predicted] = confusion[gold].get(predicted, 0) + 1
-    per_class: dict[str, dict] = {}
-    for code in all_classes:
-        true_positive = sum(1 for g, p in pairs if g == code and p == code)
-        predicted = sum(1 for _, p in pairs if p == code)
-        support = sum(1 for g, _ in pairs if g == code)
-        precision = true_positive / predicted if predicted else 0.0
-        recall = true_positive / support if support else 0.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        per_class[code] = {"precision": precision, "recall": recall, "f1": f1, "support": support}
-    correct = sum(1 for g, p in pairs if g == p)
-    return {
-        "n": len(pairs),
-        "accuracy": correct / len(pairs) if pairs else 0.0,
-        "macro_f1": sum(per_class[c]["f1"] for c in gold_classes) / len(gold_classes) if gold_classes else 0.0,
-        "per_class": per_class,
-        "confusion": confusion,
-    }
+# ---------------------------------------------------------------- the catalogue classifier
 
 
 def compare_on_gold(
@@ -57,8 +56,6 @@ def compare_on_gold(
 def evaluate_heldout(model, gold_paths: Sequence, *, splits: Sequence[str] = ("heldout",)) -> dict[str, dict]:
     """The model (a ``TrainedModel``) beside the cue-word baseline on the gold
     measures of ``splits`` whose class the taxonomy knows."""
-    from models.training import cue_word_baseline, read_gold_measures
-
     gold = [g for g in read_gold_measures(gold_paths, splits=splits) if g.category in model.taxonomy.codes]
     baseline = cue_word_baseline(model.taxonomy, model.settings)
     return compare_on_gold(
@@ -72,9 +69,6 @@ def cross_validate_by_file(taxonomy, gold_paths: Sequence, settings=None, *, spl
     """Grouped cross-validation on the gold measures of ``splits``: each fold leaves
     out one source file and trains on the taxonomy and the other files, as a new
     document meets a model trained without it. One report over all folds' predictions."""
-    from models.settings import load_settings
-    from models.training import TrainingItem, build_training_set, read_gold_measures, train_model
-
     settings = settings or load_settings()
     gold = [g for g in read_gold_measures(gold_paths, splits=splits) if g.category in taxonomy.codes and g.text]
     base = build_training_set(taxonomy, (), settings=settings)
@@ -88,6 +82,159 @@ def cross_validate_by_file(taxonomy, gold_paths: Sequence, settings=None, *, spl
     return classification_report(pairs)
 
 
+# ---------------------------------------------------------------- the learned decisions
+
+
+def score_decided(docs: Sequence[AnalysedDocument], decided: Sequence[DocumentResult]) -> dict:
+    """The spec's figures for decided results against their gold documents."""
+    gold = [m for d in docs for m in d.gold.measures]
+    predicted = [predicted_span(m) for r in decided for m in r.measures]
+    scores = score_measures(gold, predicted)
+    documents = score_documents([d.gold for d in docs], [r.document for r in decided])
+    return {
+        "documents": len(docs),
+        "gold_measures": len(gold),
+        "measure_precision": round(scores.measures.precision, 4),
+        "measure_recall": round(scores.measures.recall, 4),
+        "measure_f1": round(scores.measures.f1, 4),
+        "status_accuracy": _round(scores.status_accuracy),
+        "bodies_f1": round(scores.bodies.f1, 4),
+        "doc_type_accuracy": _round(documents.doc_type_accuracy),
+        "level_accuracy": _round(documents.level_accuracy),
+    }
+
+
+def _round(value):
+    return None if value is None else round(value, 4)
+
+
+def rule_only(docs: Sequence[AnalysedDocument]) -> list[DocumentResult]:
+    """What the rules alone keep (the extractor before any learned decision)."""
+    return [replace(d.result, measures=tuple(c for c in d.result.candidates if c.rule_reason is None)) for d in docs]
+
+
+def naive_verb_rule(docs: Sequence[AnalysedDocument], verbs: Sequence[str]) -> list[DocumentResult]:
+    """Every body clause holding one of a few action verbs is a measure."""
+    out = []
+    for d in docs:
+        analysis = d.source.analysis_text
+        kept = tuple(
+            c for c in d.result.candidates if "structure=body" in c.signals and any(v in fold(analysis[c.start : c.end]) for v in verbs)
+        )
+        out.append(replace(d.result, measures=kept))
+    return out
+
+
+def breakdown(docs: Sequence[AnalysedDocument], decided: Sequence[DocumentResult], key) -> dict:
+    groups: dict[str, list[int]] = defaultdict(list)
+    for i, d in enumerate(docs):
+        groups[key(d) or "unknown"].append(i)
+    return {g: score_decided([docs[i] for i in idx], [decided[i] for i in idx]) for g, idx in sorted(groups.items())}
+
+
+def learning_curve(train: Sequence[AnalysedDocument], test: Sequence[AnalysedDocument], settings: DecisionSettings, chosen: dict) -> dict:
+    """Test figures with a share of the training places (the same seed every time)."""
+    groups = sorted({d.gold.group or d.gold.source_path for d in train})
+    random.Random(13).shuffle(groups)
+    curve = {}
+    for share in settings.learning_curve:
+        keep = set(groups[: max(1, round(share * len(groups)))])
+        subset = [d for d in train if (d.gold.group or d.gold.source_path) in keep]
+        models = fit_decisions(subset, settings, **{k: chosen[k] for k in FIT_SETTINGS})
+        curve[f"{int(share * 100)}%"] = {"training_documents": len(subset), **score_decided(test, predict_documents(models, test))}
+    return curve
+
+
+def evaluate_decisions(models: DecisionModels, train: Sequence[AnalysedDocument], test: Sequence[AnalysedDocument], *, curve: bool = True) -> dict:
+    """The learned decisions on ``test`` beside the rule-only extractor and the naive
+    verb rule, overall, per genre and per level; and the learning curve."""
+    settings = models.settings
+    systems = {
+        "learned": predict_documents(models, test),
+        "rules": rule_only(test),
+        "naive_verbs": naive_verb_rule(test, settings.naive_verbs),
+    }
+    report = {name: score_decided(test, decided) for name, decided in systems.items()}
+    report["per_genre"] = {name: breakdown(test, decided, lambda d: d.gold.genre) for name, decided in systems.items()}
+    report["per_level"] = {name: breakdown(test, decided, lambda d: d.gold.level) for name, decided in systems.items()}
+    if curve and train:
+        report["learning_curve"] = learning_curve(train, test, settings, models.metadata["chosen"])
+    return report
+
+
+# ---------------------------------------------------------------- alignment on the gold pairs
+
+
+def score_pairs(pairs: Sequence[dict], similarity: MeasureSimilarity) -> np.ndarray:
+    """Combined similarity of each annotated pair."""
+    va = similarity.vectors([p["a"]["text"] for p in pairs])
+    vb = similarity.vectors([p["b"]["text"] for p in pairs])
+    word = np.asarray(va[0].multiply(vb[0]).sum(axis=1)).ravel()
+    char = np.asarray(va[1].multiply(vb[1]).sum(axis=1)).ravel()
+    return similarity.combine_cosines(word, char)
+
+
+def _pair_scores(scores: np.ndarray, gold: np.ndarray, threshold: float) -> dict:
+    predicted = scores >= threshold
+    tp = int(np.sum(predicted & gold))
+    fp = int(np.sum(predicted & ~gold))
+    fn = int(np.sum(~predicted & gold))
+    r = prf(tp, tp + fp, tp + fn)
+    return {"precision": round(r.precision, 4), "recall": round(r.recall, 4), "f1": round(r.f1, 4), "n": len(gold), "tp": tp, "fp": fp, "fn": fn}
+
+
+def evaluate_pairs(
+    pairs: Sequence[dict],
+    threshold: float | None = None,
+    *,
+    corpus: Sequence[str] | None = None,
+    settings: AlignmentSettings | None = None,
+) -> dict:
+    """Precision, recall and F1 of "similarity ≥ threshold" against the ``same`` labels.
+
+    The TF-IDF is fitted on ``corpus`` (the measure texts of a run) when given, as
+    in a real run; otherwise on the texts of the pairs themselves.
+    """
+    settings = settings or load_alignment_settings()
+    threshold = settings.threshold if threshold is None else threshold
+    if not pairs:
+        return {"precision": 0.0, "recall": 0.0, "f1": 0.0, "n": 0, "tp": 0, "fp": 0, "fn": 0, "threshold": threshold}
+    texts = list(corpus) if corpus else [t for p in pairs for t in (p["a"]["text"], p["b"]["text"])]
+    similarity = build_similarity(texts, settings)
+    scores = score_pairs(pairs, similarity)
+    gold = np.array([p["same"] for p in pairs], dtype=bool)
+    return {**_pair_scores(scores, gold, threshold), "threshold": threshold}
+
+
+def tune_alignment(
+    pairs: Sequence[dict],
+    corpus: Sequence[str],
+    *,
+    word_weights: Sequence[float] = tuple(round(w * 0.1, 1) for w in range(11)),
+    thresholds: Sequence[float] = tuple(round(t * 0.01, 2) for t in range(5, 96)),
+    char_ngram_range: tuple[int, int] = (2, 3),
+) -> list[dict]:
+    """Every (combination, threshold) scored on the pairs, best F1 first.
+
+    How ``alignment.yaml`` was chosen; run again when the annotated pairs grow.
+    """
+    gold = np.array([p["same"] for p in pairs], dtype=bool)
+    results = []
+    options = [("weighted", w) for w in word_weights] + [("max", 0.5)]
+    base = MeasureSimilarity("weighted", 0.5, char_ngram_range).fit(corpus)
+    va = base.vectors([p["a"]["text"] for p in pairs])
+    vb = base.vectors([p["b"]["text"] for p in pairs])
+    word = np.asarray(va[0].multiply(vb[0]).sum(axis=1)).ravel()
+    char = np.asarray(va[1].multiply(vb[1]).sum(axis=1)).ravel()
+    for method, weight in options:
+        base.combine, base.word_weight = method, weight
+        scores = base.combine_cosines(word, char)
+        for threshold in thresholds:
+            results.append({"combine": method, "word_weight": weight, "threshold": threshold, **_pair_scores(scores, gold, threshold)})
+    results.sort(key=lambda r: (-r["f1"], -r["precision"], r["threshold"]))
+    return results
+
+
 def _print_report(name: str, report: dict) -> None:
     print(f"{name}: n={report['n']} accuracy={report['accuracy']:.3f} macro_f1={report['macro_f1']:.3f}")
 
@@ -97,12 +244,10 @@ if __name__ == "__main__":  # python -m models.evaluation [--cv] [gold.jsonl]: t
     import time
     import warnings
 
-    from models.settings import load_settings
     from models.taxonomy import load_taxonomy
-    from models.training import DEFAULT_GOLD_PATH, build_training_set, train_model
 
     args = [a for a in sys.argv[1:] if a != "--cv"]
-    gold_path = args[0] if args else DEFAULT_GOLD_PATH
+    gold_path = args[0] if args else SEEDS_GOLD
     taxonomy, settings = load_taxonomy(), load_settings()
     warnings.simplefilter("ignore", UserWarning)
     if "--cv" in sys.argv:

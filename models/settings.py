@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-import yaml
 
 from models.problems import Problem, compose_mapping, line_of, mapping_items, raise_on_errors, value_of
 

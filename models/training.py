@@ -5,8 +5,9 @@ the taxonomy's example measures, its cue words as weak labels (once as a clause,
 once as a heading), gold measures of the ``tune`` split (never ``heldout``: that
 split is what evaluation scores), and analysts' corrections. Gold measures carry
 the section path and sentence the extractors give them, as catalogue rows do.
-A saved model carries the hashes of what it was trained on, so a run retrains
-exactly when the taxonomy, the training data or the settings changed.
+A saved model carries the hashes of what it was trained on, and its file name a
+digest of them, so a run retrains exactly when the taxonomy, the training data or
+the settings changed.
 """
 
 from __future__ import annotations
@@ -14,31 +15,32 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import re
 import time
+import uuid
 import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterable, Mapping, NamedTuple, Sequence
+from typing import Callable, Iterable, NamedTuple, Sequence
 
 import joblib
 import numpy as np
 import sklearn
 from sklearn.model_selection import StratifiedKFold
 
-from extractors.scoring import load_gold
 from extractors.sections import section_path
 from extractors.types import CatalogueEntry
 from models.classifier import CatalogueClassifier, Classification, ClassifierInput, classification_from_scores
 from models.corrections import Correction, load_corrections
 from models.features import USERDICT_PATH
+from models.scoring import classification_report, load_gold
 from models.settings import DEFAULT_SETTINGS_PATH, Settings, load_settings
 from models.taxonomy import Taxonomy, load_taxonomy
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS_DIR = PROJECT_ROOT / "corpora"
-DEFAULT_GOLD_PATH = PROJECT_ROOT / "tests" / "gold" / "seeds.jsonl"
 
 __all__ = [
     "TrainingItem",
@@ -167,7 +169,7 @@ def read_gold_measures(
     corpus_dir: str | Path | None = DEFAULT_CORPUS_DIR,
 ) -> list[GoldMeasure]:
     """Measures of the gold JSON Lines files (spec format, read by
-    ``extractors.scoring.load_gold``), from documents whose ``split`` is in ``splits``
+    ``models.scoring.load_gold``), from documents whose ``split`` is in ``splits``
     (``None``: every document). Where the source file is found under ``corpus_dir``,
     each measure gets the section path and sentence the extractors give it, so that
     the model learns from what it will see in a run."""
@@ -289,6 +291,7 @@ class TrainedModel:
     settings: Settings
     metadata: dict = field(default_factory=dict)
     reused: bool = False  # loaded from a saved file rather than trained in this run
+    path: Path | None = None  # the saved file, when there is one
 
     def classify(self, inputs: Sequence[ClassifierInput]) -> list[Classification]:
         names = {c.code: c.name for c in self.taxonomy.categories}
@@ -360,8 +363,6 @@ def train_model(
 
 
 def _cross_validate(items: list[TrainingItem], settings: Settings) -> dict | None:
-    from models.evaluation import classification_report
-
     labels = np.asarray([i.label for i in items])
     scored = np.asarray([i.source not in ("cue", "cue_heading") for i in items])
     _, counts = np.unique(labels, return_counts=True)
@@ -392,23 +393,42 @@ def _metadata_path(model_path: Path) -> Path:
 
 
 def save_model(model: TrainedModel, path: str | Path) -> Path:
-    """Write the model (joblib) and its metadata as ``<path>.json`` beside it."""
+    """Write the model (joblib) and its metadata as ``<path>.json`` beside it. Each file
+    appears whole (written aside, then renamed): runs sharing a cache folder may read
+    while another writes."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    joblib.dump({"classifier": model.classifier, "taxonomy": model.taxonomy, "settings": model.settings}, path)
-    _metadata_path(path).write_text(json.dumps(model.metadata, ensure_ascii=False, indent=2), encoding="utf-8")
+    saved = {"classifier": model.classifier, "taxonomy": model.taxonomy, "settings": model.settings}
+    _replace_atomically(path, lambda target: joblib.dump(saved, target))
+    text = json.dumps(model.metadata, ensure_ascii=False, indent=2)
+    _replace_atomically(_metadata_path(path), lambda target: Path(target).write_text(text, encoding="utf-8"))
     return path
+
+
+def _replace_atomically(path: Path, write: Callable[[str], object]) -> None:
+    # a name of its own per writer; created by ``write``, so the umask sets its mode
+    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        write(str(temporary))
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 def load_model(path: str | Path) -> TrainedModel:
     path = Path(path)
     saved = joblib.load(path)
     metadata = json.loads(_metadata_path(path).read_text(encoding="utf-8"))
-    return TrainedModel(saved["classifier"], saved["taxonomy"], saved["settings"], metadata, reused=True)
+    return TrainedModel(saved["classifier"], saved["taxonomy"], saved["settings"], metadata, reused=True, path=path)
+
+
+MODEL_PREFIX = "catalogue-"
+KEEP_MODELS = 4  # trained variants a cache folder keeps (taxonomy edits, branches), most recently used first
 
 
 def load_or_train(
-    model_path: str | Path,
+    cache_dir: str | Path,
     taxonomy_path: str | Path,
     gold_paths: Iterable[str | Path] = (),
     corrections_path: str | Path | None = None,
@@ -416,10 +436,14 @@ def load_or_train(
     settings_path: str | Path = DEFAULT_SETTINGS_PATH,
     corpus_dir: str | Path | None = DEFAULT_CORPUS_DIR,
     cross_validate: bool = True,
+    retrain: bool = False,
 ) -> TrainedModel:
-    """The saved model if it was trained on exactly this taxonomy, training data,
-    settings, user dictionary and scikit-learn version; otherwise train and save."""
-    model_path = Path(model_path)
+    """The model trained on exactly this taxonomy, training data, settings, user
+    dictionary and scikit-learn version: read from ``cache_dir`` when it was saved
+    there, otherwise (or with ``retrain``) trained and saved there. The file is named
+    by a digest of those inputs, so variants sharing a cache do not overwrite one
+    another; past the ``KEEP_MODELS`` most recently used, older files are removed."""
+    cache_dir = Path(cache_dir)
     taxonomy = load_taxonomy(taxonomy_path)
     settings = load_settings(settings_path)
     corrections = []
@@ -433,8 +457,10 @@ def load_or_train(
         "userdict_sha256": _userdict_sha256(),
         "sklearn_version": sklearn.__version__,
     }
+    digest = hashlib.sha256(json.dumps(expected, sort_keys=True).encode()).hexdigest()[:16]
+    model_path = cache_dir / f"{MODEL_PREFIX}{digest}.joblib"
     meta_path = _metadata_path(model_path)
-    if model_path.exists() and meta_path.exists():
+    if not retrain and model_path.exists() and meta_path.exists():
         try:
             metadata = json.loads(meta_path.read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError):
@@ -444,12 +470,27 @@ def load_or_train(
                 model = load_model(model_path)
                 # The taxonomy object in use is the one just read (same bytes, current path).
                 model.taxonomy = taxonomy
+                os.utime(model_path)  # recently used: kept by the pruning below
                 return model
             except Exception:  # a damaged or incompatible file is simply retrained
                 pass
     model = train_model(taxonomy, items, settings, cross_validate=cross_validate)
-    save_model(model, model_path)
+    model.path = save_model(model, model_path)
+    _prune(cache_dir, KEEP_MODELS)
     return model
+
+
+def _prune(cache_dir: Path, keep: int) -> None:
+    def used(path: Path) -> float:
+        try:
+            return path.stat().st_mtime
+        except OSError:  # removed meanwhile by another run
+            return 0.0
+
+    saved = sorted(cache_dir.glob(f"{MODEL_PREFIX}*.joblib"), key=used, reverse=True)
+    for path in saved[keep:]:
+        path.unlink(missing_ok=True)
+        _metadata_path(path).unlink(missing_ok=True)
 
 
 def cue_word_baseline(taxonomy: Taxonomy, settings: Settings | None = None) -> Callable[[ClassifierInput | str], Classification]:

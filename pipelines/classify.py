@@ -2,23 +2,42 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from pathlib import Path
+from typing import Mapping
 
 from extractors.types import CatalogueEntry
 
 from models.classifier import ClassifierInput
 from models.corrections import apply_corrections, load_corrections
+from models.scoring import SEEDS_GOLD
 from models.taxonomy import DEFAULT_TAXONOMY_PATH
-from models.training import DEFAULT_GOLD_PATH, load_or_train
+from models.training import load_or_train
 
-MODEL_PATH = Path(__file__).resolve().parents[1] / "models" / "catalogue_model.joblib"
+CACHE_ENV = "POLICYCAT_CACHE"
 
 
-def load_model(corrections: Path | None = None):
+def cache_dir(environ: Mapping[str, str] = os.environ) -> Path:
+    """Where models trained at run time are kept: ``$POLICYCAT_CACHE``, else
+    ``$XDG_CACHE_HOME/policycat``, else ``~/.cache/policycat``. Never inside the
+    package: they are rebuilt from the taxonomy, gold and settings when those change."""
+    if environ.get(CACHE_ENV):
+        return Path(environ[CACHE_ENV]).expanduser()
+    xdg = environ.get("XDG_CACHE_HOME")
+    # the XDG spec ignores a relative path
+    base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".cache"
+    return base / "policycat"
+
+
+def classifier_dir(environ: Mapping[str, str] = os.environ) -> Path:
+    return cache_dir(environ) / "classifier"
+
+
+def load_model(corrections: Path | None = None, *, retrain: bool = False):
     """The saved model, retrained when the taxonomy, gold or corrections changed."""
-    gold = [DEFAULT_GOLD_PATH] if DEFAULT_GOLD_PATH.exists() else []
-    return load_or_train(MODEL_PATH, DEFAULT_TAXONOMY_PATH, gold, corrections, cross_validate=False)
+    gold = [SEEDS_GOLD] if SEEDS_GOLD.exists() else []
+    return load_or_train(classifier_dir(), DEFAULT_TAXONOMY_PATH, gold, corrections, cross_validate=False, retrain=retrain)
 
 
 def classify_entries(entries: list[CatalogueEntry], model) -> list[CatalogueEntry]:

@@ -11,6 +11,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from models.scoring import PAIRS_GOLD, SEEDS_GOLD
+
 app = typer.Typer(help="Turn Chinese policy texts about 政协 work into a structured requirement catalogue.", no_args_is_help=True)
 console = Console()
 
@@ -78,8 +80,8 @@ def ingest(
 @app.command()
 def evaluate(
     out_dir: Path = typer.Argument(Path("outputs"), help="Folder a run wrote."),
-    gold: Path = typer.Option(Path("tests/gold/seeds.jsonl"), help="Gold annotations (JSON Lines, spec format)."),
-    pairs: Path = typer.Option(Path("tests/gold/pairs.jsonl"), help="Gold measure pairs for alignment."),
+    gold: Path = typer.Option(SEEDS_GOLD, help="Gold annotations (JSON Lines, spec format)."),
+    pairs: Path = typer.Option(PAIRS_GOLD, help="Gold measure pairs for alignment."),
     show: int = typer.Option(15, help="How many misses and false alarms to list."),
     decisions: bool = typer.Option(True, help="Also score the learned decisions on the dev corpus's test part."),
     curve: bool = typer.Option(True, help="With --decisions: the learning curve (retrains four times)."),
@@ -191,7 +193,7 @@ def train(
     """Retrain every model: the learned decisions (measure or not, status, genre, level) from
     seeds.jsonl + dev.jsonl (training parts) and the catalogue classifier from the taxonomy,
     the gold standard and corrections. Settings are chosen by cross-validation grouped by place."""
-    from pipelines.classify import MODEL_PATH, load_model
+    from pipelines.classify import load_model
 
     if decisions:
         from models.decisions import DEFAULT_MODELS_PATH
@@ -200,9 +202,8 @@ def train(
         metadata = train_decision_models(DEFAULT_MODELS_PATH)
         console.print(f"decision models written to {DEFAULT_MODELS_PATH}")
         console.print(json.dumps({k: metadata[k] for k in ("documents", "places", "candidates", "gold_measures", "chosen")}, ensure_ascii=False))
-    MODEL_PATH.unlink(missing_ok=True)  # force a fresh fit
-    model = load_model(corrections)
-    console.print(f"model written to {MODEL_PATH}")
+    model = load_model(corrections, retrain=True)
+    console.print(f"model written to {model.path}")
     console.print(json.dumps({k: v for k, v in model.metadata.items() if "sha256" not in k}, ensure_ascii=False)[:600])
 
 

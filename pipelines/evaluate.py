@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from types import SimpleNamespace
 
-from extractors.scoring import Span, load_gold, restrict, score_documents, score_measures
+from models.scoring import Span, classification_report, load_gold, restrict, score_documents, score_measures
 from pipelines.outputs import from_row, read_jsonl
 
 SPLITS = ("all", "tune", "heldout")
@@ -74,7 +74,8 @@ def evaluate_outputs(gold_path: Path, out_dir: Path, pairs_path: Path | None = N
         report[split]["category_baseline_accuracy"] = baseline_scores["accuracy"] if baseline_scores["n"] else None
         report[split]["category_baseline_macro_f1"] = baseline_scores["macro_f1"] if baseline_scores["n"] else None
     if pairs_path is not None and Path(pairs_path).exists():
-        from models.alignment import evaluate_pairs, load_pairs
+        from models.evaluation import evaluate_pairs
+        from models.scoring import load_pairs
 
         report["alignment"] = evaluate_pairs(load_pairs(pairs_path), corpus=[r["text"] for r in rows] or None)
     return report
@@ -95,7 +96,6 @@ def _category_scores(pairs, row_of: dict, baseline) -> dict:
     and section path.
     """
     from models.classifier import ClassifierInput
-    from models.evaluation import classification_report
 
     classed = [(g, p) for g, p in pairs if g.category]
     inputs = [ClassifierInput.from_entry(from_row(row_of[(p.source_path, p.start, p.end)])) for _, p in classed]
@@ -113,8 +113,6 @@ def _category_scores(pairs, row_of: dict, baseline) -> dict:
 def _macro_f1(pairs: list[tuple[str, str | None]]) -> float | None:
     if not pairs:
         return None
-    from models.evaluation import classification_report
-
     return classification_report([(g, p or "UNCLASSIFIED") for g, p in pairs])["macro_f1"]
 
 

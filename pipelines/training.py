@@ -44,7 +44,8 @@ def train_decision_models(path: Path = DEFAULT_MODELS_PATH) -> dict:
 
 def evaluate_decision_models(path: Path = DEFAULT_MODELS_PATH, *, curve: bool = True) -> dict:
     """The saved models on the dev ``test`` part and on the seeds' held-out documents."""
-    from models.decision_training import TRAIN_SPLITS, evaluate_decisions
+    from models.decision_training import TRAIN_SPLITS
+    from models.evaluation import evaluate_decisions
 
     models = load_decisions(path)
     docs = analysed_gold()

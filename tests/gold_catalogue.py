@@ -14,14 +14,14 @@ from pathlib import Path
 from catalogue_entries import entry
 
 from extractors.types import CatalogueEntry
+from models.scoring import SEEDS_GOLD
 
 ROOT = Path(__file__).resolve().parents[1]
-GOLD = ROOT / "tests" / "gold" / "seeds.jsonl"
 CORPUS = ROOT / "corpora"
 
 
 def load_gold() -> list[dict]:
-    with GOLD.open(encoding="utf-8") as handle:
+    with SEEDS_GOLD.open(encoding="utf-8") as handle:
         return [json.loads(line) for line in handle if line.strip()]
 
 

@@ -12,7 +12,7 @@ from rewrites import REWRITES, WEB_CHROME
 
 from extractors.documents import load_resources, process_source
 from extractors.reading import read_sources
-from extractors.scoring import Span, match_spans
+from models.scoring import Span, match_spans
 from models.decisions import decide_document, load_decisions
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
-from extractors.scoring import load_gold
 from extractors.types import STATUSES
+from models.scoring import DEV_GOLD, load_gold
 
-HERE = Path(__file__).resolve().parent
-DEV_GOLD = HERE / "dev.jsonl"
-DEV = HERE.parents[1].parent / "shared" / "corpora" / "dev"
+# dev.jsonl names its files relative to the project folder: ../shared/corpora/dev/…
+DEV = DEV_GOLD.resolve().parents[1].parent / "shared" / "corpora" / "dev"
 
 
 def rows() -> list[dict]:

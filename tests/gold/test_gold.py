@@ -6,9 +6,9 @@ from pathlib import Path
 
 import yaml
 
-HERE = Path(__file__).resolve().parent
-if str(HERE) not in sys.path:
-    sys.path.insert(0, str(HERE))
+GOLD_DIR = Path(__file__).resolve().parents[2] / "gold"  # the gold files and their build scripts
+if str(GOLD_DIR) not in sys.path:
+    sys.path.insert(0, str(GOLD_DIR))
 
 import build_gold  # noqa: E402
 import check_gold  # noqa: E402

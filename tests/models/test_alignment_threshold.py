@@ -5,16 +5,18 @@ from __future__ import annotations
 import pytest
 from gold_catalogue import load_gold
 
-from models.alignment import DEFAULT_PAIRS_PATH, evaluate_pairs, load_alignment_settings, load_pairs, tune_alignment
+from models.alignment import load_alignment_settings
+from models.evaluation import evaluate_pairs, tune_alignment
+from models.scoring import PAIRS_GOLD, load_pairs
 from models.problems import DataFileError
 
-# The target for alignment F1 on tests/gold/pairs.jsonl.
+# The target for alignment F1 on gold/pairs.jsonl.
 TARGET_F1 = 0.80
 
 
 @pytest.fixture(scope="module")
 def pairs():
-    return load_pairs(DEFAULT_PAIRS_PATH)
+    return load_pairs(PAIRS_GOLD)
 
 
 @pytest.fixture(scope="module")

@@ -39,11 +39,11 @@ def _copy(tmp_path: Path, text: str) -> Path:
 
 def test_taxonomy_edit_added_class_is_learned(tmp_path):
     original = DEFAULT_TAXONOMY_PATH.read_text(encoding="utf-8")
-    before = load_or_train(tmp_path / "model.joblib", _copy(tmp_path, original), cross_validate=False)
+    before = load_or_train(tmp_path / "cache", _copy(tmp_path, original), cross_validate=False)
     assert "WOMEN" not in before.classifier.classes_
 
     path = _copy(tmp_path, original + WOMEN_CLASS)
-    after = load_or_train(tmp_path / "model.joblib", path, cross_validate=False)
+    after = load_or_train(tmp_path / "cache", path, cross_validate=False)
 
     assert not after.reused  # the taxonomy's hash changed
     result = after.classify_one(WOMEN_MEASURE)
@@ -55,14 +55,14 @@ def test_taxonomy_edit_added_class_is_learned(tmp_path):
 
 def test_taxonomy_edit_renamed_class_shows_in_output(tmp_path):
     original = DEFAULT_TAXONOMY_PATH.read_text(encoding="utf-8")
-    first = load_or_train(tmp_path / "model.joblib", _copy(tmp_path, original), cross_validate=False)
+    first = load_or_train(tmp_path / "cache", _copy(tmp_path, original), cross_validate=False)
     assert first.classify_one("建立委员履职档案").name == "委员队伍建设"
 
-    unchanged = load_or_train(tmp_path / "model.joblib", tmp_path / "taxonomy.yaml", cross_validate=False)
+    unchanged = load_or_train(tmp_path / "cache", tmp_path / "taxonomy.yaml", cross_validate=False)
     assert unchanged.reused
 
     renamed = _copy(tmp_path, original.replace("name: 委员队伍建设\n", "name: 委员队伍建设与管理\n"))
-    model = load_or_train(tmp_path / "model.joblib", renamed, cross_validate=False)
+    model = load_or_train(tmp_path / "cache", renamed, cross_validate=False)
     assert not model.reused
     result = model.classify_one("建立委员履职档案")
     assert (result.category, result.name) == ("MEMBERS", "委员队伍建设与管理")

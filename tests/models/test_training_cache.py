@@ -7,32 +7,52 @@ import shutil
 from pathlib import Path
 
 from models.taxonomy import DEFAULT_TAXONOMY_PATH
-from models.training import load_or_train
+from models.training import KEEP_MODELS, load_or_train
 
 DATA = Path(__file__).resolve().parent / "data"
 
 
 def test_training_cache_follows_corrections_and_gold(tmp_path):
     taxonomy = shutil.copy(DEFAULT_TAXONOMY_PATH, tmp_path / "taxonomy.yaml")
-    model_path = tmp_path / "classifier.joblib"
+    cache = tmp_path / "cache"
     corrections = tmp_path / "corrections.yaml"
     corrections.write_text("m_0001:\n  status: DONE\n", encoding="utf-8")
 
-    first = load_or_train(model_path, taxonomy, (), corrections, cross_validate=False)
-    assert not first.reused
-    metadata = json.loads((tmp_path / "classifier.joblib.json").read_text(encoding="utf-8"))
+    first = load_or_train(cache, taxonomy, (), corrections, cross_validate=False)
+    assert not first.reused and first.path.parent == cache
+    metadata = json.loads(first.path.with_name(first.path.name + ".json").read_text(encoding="utf-8"))
     assert metadata["training_sha256"] == first.metadata["training_sha256"]
     assert "correction" not in metadata["training_sources"]  # a status fix carries no class
 
-    assert load_or_train(model_path, taxonomy, (), corrections, cross_validate=False).reused
+    again = load_or_train(cache, taxonomy, (), corrections, cross_validate=False)
+    assert again.reused and again.path == first.path
+    assert not load_or_train(cache, taxonomy, (), corrections, cross_validate=False, retrain=True).reused
 
     corrections.write_text(
         "m_0001:\n  status: DONE\nm_0002:\n  category: PUBLICITY\n  text: 精心筹划庆祝活动\n", encoding="utf-8"
     )
-    with_correction = load_or_train(model_path, taxonomy, (), corrections, cross_validate=False)
-    assert not with_correction.reused
+    with_correction = load_or_train(cache, taxonomy, (), corrections, cross_validate=False)
+    assert not with_correction.reused and with_correction.path != first.path
     assert with_correction.metadata["training_sources"]["correction"] == 1
 
-    with_gold = load_or_train(model_path, taxonomy, [DATA / "gold_tiny.jsonl"], corrections, cross_validate=False)
+    with_gold = load_or_train(cache, taxonomy, [DATA / "gold_tiny.jsonl"], corrections, cross_validate=False)
     assert not with_gold.reused
     assert with_gold.metadata["training_sources"]["gold"] == 1
+    # the variants sit side by side: going back to one reuses it
+    assert load_or_train(cache, taxonomy, (), corrections, cross_validate=False).path == with_correction.path
+    assert load_or_train(cache, taxonomy, (), corrections, cross_validate=False).reused
+
+
+def test_training_cache_keeps_the_most_recently_used(tmp_path):
+    original = DEFAULT_TAXONOMY_PATH.read_text(encoding="utf-8")
+    taxonomy = tmp_path / "taxonomy.yaml"
+    cache = tmp_path / "cache"
+    paths = []
+    for n in range(KEEP_MODELS + 1):
+        # a differing comment changes the taxonomy's bytes, hence its hash, not its classes
+        taxonomy.write_text(original + f"\n# variant {n}\n", encoding="utf-8")
+        paths.append(load_or_train(cache, taxonomy, cross_validate=False).path)
+    assert len(set(paths)) == KEEP_MODELS + 1
+    kept = sorted(cache.glob("*.joblib"))
+    assert len(kept) == KEEP_MODELS and paths[0] not in kept and paths[-1] in kept
+    assert len(list(cache.glob("*.json"))) == KEEP_MODELS

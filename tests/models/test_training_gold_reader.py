@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from models.scoring import SEEDS_GOLD
 from models.training import build_training_set, nearest_heading, read_gold_measures
 
 DATA = Path(__file__).resolve().parent / "data"
 ROOT = Path(__file__).resolve().parents[2]
-SEEDS = ROOT / "tests" / "gold" / "seeds.jsonl"
 HEADING_TWO = "二、准确把握全市政协工作会议的主要精神"
 HEADING_TWO_ONE = "积极探索政协履行职能的制度机制。"
 
@@ -62,9 +62,9 @@ def test_training_gold_nearest_heading(text, expected):
     assert nearest_heading(text, start) == expected
 
 
-@pytest.mark.skipif(not SEEDS.exists(), reason="gold file not annotated yet")
+@pytest.mark.skipif(not SEEDS_GOLD.exists(), reason="gold file not annotated yet")
 def test_training_gold_real_seeds_train_on_tune_and_never_on_heldout(taxonomy, settings):
-    documents = [json.loads(line) for line in SEEDS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    documents = [json.loads(line) for line in SEEDS_GOLD.read_text(encoding="utf-8").splitlines() if line.strip()]
     heldout_texts = {m["text"] for d in documents if d.get("split") == "heldout" for m in d["measures"]}
     tune_count = sum(
         1
@@ -73,7 +73,7 @@ def test_training_gold_real_seeds_train_on_tune_and_never_on_heldout(taxonomy, s
         for m in d["measures"]
         if m.get("category") in taxonomy.codes
     )
-    items = build_training_set(taxonomy, [SEEDS], settings=settings)
+    items = build_training_set(taxonomy, [SEEDS_GOLD], settings=settings)
     gold = [i for i in items if i.source == "gold"]
     assert len(gold) == tune_count
     assert not heldout_texts & {i.input.text for i in gold} - {

@@ -1,18 +1,15 @@
 """Class scores of a real seed run: the model beside the cue-word baseline, and the confusion table."""
 
-from pathlib import Path
-
 import pytest
 
+from models.scoring import SEEDS_GOLD
 from pipelines.evaluate import evaluate_outputs
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
 def report(seed_run):
     out, _ = seed_run
-    return evaluate_outputs(ROOT / "tests/gold/seeds.jsonl", out)
+    return evaluate_outputs(SEEDS_GOLD, out)
 
 
 @pytest.mark.parametrize("split", ["all", "tune", "heldout"])
@@ -55,7 +52,7 @@ def test_evaluate_categories_command_prints_both_and_the_confusion_table(seed_ru
 
     out, _ = seed_run
     result = CliRunner().invoke(
-        app, ["evaluate", str(out), "--gold", str(ROOT / "tests/gold/seeds.jsonl"), "--pairs", str(tmp_path / "none.jsonl")]
+        app, ["evaluate", str(out), "--gold", str(SEEDS_GOLD), "--pairs", str(tmp_path / "none.jsonl")]
     )
     assert result.exit_code == 0, result.output
     assert "model vs cue-word baseline" in result.output

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from models.scoring import PAIRS_GOLD, SEEDS_GOLD
 from pipelines.evaluate import evaluate_outputs
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -14,7 +15,7 @@ FLOORS = yaml.safe_load((ROOT / "tests/gold/floors.yaml").read_text(encoding="ut
 @pytest.fixture(scope="module")
 def report(seed_run):
     out, _ = seed_run
-    return evaluate_outputs(ROOT / "tests/gold/seeds.jsonl", out, ROOT / "tests/gold/pairs.jsonl")
+    return evaluate_outputs(SEEDS_GOLD, out, PAIRS_GOLD)
 
 
 @pytest.mark.parametrize(

@@ -23,7 +23,8 @@ def gold():
 
 @pytest.fixture(scope="module")
 def dev_report(gold):
-    from models.decision_training import TRAIN_SPLITS, evaluate_decisions
+    from models.decision_training import TRAIN_SPLITS
+    from models.evaluation import evaluate_decisions
 
     models = load_decisions()
     train = [d for d in gold if d.gold.split in TRAIN_SPLITS]

@@ -1,4 +1,5 @@
-"""Scoring predicted measures and documents against gold annotations.
+"""The gold standard and the spec's scoring rules: reading the gold files, matching
+spans, precision/recall/F1 and the classification report every evaluation uses.
 
 The matching rule of the catalogue spec: a predicted measure matches a gold measure
 of the same file when their spans overlap by at least half of the shorter span;
@@ -12,6 +13,12 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence
+
+# The gold standard is data of the product (training and evaluation), kept beside the packages.
+GOLD_DIR = Path(__file__).resolve().parents[1] / "gold"
+SEEDS_GOLD = GOLD_DIR / "seeds.jsonl"  # the seed corpus: splits tune / heldout
+DEV_GOLD = GOLD_DIR / "dev.jsonl"  # the development corpus: splits train / test
+PAIRS_GOLD = GOLD_DIR / "pairs.jsonl"  # measure pairs that say / do not say the same
 
 
 @dataclass(frozen=True)
@@ -37,7 +44,16 @@ class PRF:
     gold: int
 
 
-@dataclass
+def prf(true_positives: int, predicted: int, gold: int) -> PRF:
+    """Precision, recall and F1 of ``true_positives`` among ``predicted`` answers and
+    ``gold`` expected ones; 0 where a ratio has nothing to divide by."""
+    precision = true_positives / predicted if predicted else 0.0
+    recall = true_positives / gold if gold else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return PRF(precision, recall, f1, true_positives, predicted, gold)
+
+
+@dataclass(frozen=True)
 class MeasureScores:
     measures: PRF
     status_accuracy: float | None
@@ -47,13 +63,6 @@ class MeasureScores:
     misses: list[Span] = field(default_factory=list)
     false_alarms: list[Span] = field(default_factory=list)
     status_errors: list[tuple[Span, Span]] = field(default_factory=list)
-
-
-def prf(true_positives: int, predicted: int, gold: int) -> PRF:
-    precision = true_positives / predicted if predicted else 0.0
-    recall = true_positives / gold if gold else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return PRF(precision, recall, f1, true_positives, predicted, gold)
 
 
 def overlap(a: Span, b: Span) -> int:
@@ -128,10 +137,10 @@ def load_gold(path: Path | str, root: Path | str | None = None) -> list[GoldDocu
 
     A line with ``file`` and ``sha256`` stores offsets only: its measure texts are
     read from that file (a path relative to ``root``, by default the project folder
-    two levels above the gold file), and a file whose bytes changed is an error.
+    that holds the gold file's folder), and a file whose bytes changed is an error.
     """
     path = Path(path)
-    root = Path(root) if root is not None else path.resolve().parents[2]
+    root = Path(root) if root is not None else path.resolve().parents[1]
     documents = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
@@ -250,3 +259,54 @@ def score_documents(gold: Sequence[GoldDocument], predicted: Sequence) -> Docume
         len(gold),
         tuple(errors),
     )
+
+
+def classification_report(pairs: Iterable[tuple[str, str]]) -> dict:
+    """Accuracy, macro-F1 over the classes present in gold, per-class precision,
+    recall, F1 and support, and a confusion table ``confusion[gold][predicted]``.
+
+    A class that is predicted but absent from gold still gets a per-class row
+    (precision only) but does not enter the macro average.
+    """
+    pairs = [(str(g), str(p)) for g, p in pairs]
+    gold_classes = sorted({g for g, _ in pairs})
+    all_classes = sorted({g for g, _ in pairs} | {p for _, p in pairs})
+    confusion: dict[str, dict[str, int]] = {}
+    for gold, predicted in pairs:
+        confusion.setdefault(gold, {})
+        confusion[gold][predicted] = confusion[gold].get(predicted, 0) + 1
+    per_class: dict[str, dict] = {}
+    for code in all_classes:
+        support = sum(1 for g, _ in pairs if g == code)
+        scores = prf(
+            sum(1 for g, p in pairs if g == code and p == code),
+            sum(1 for _, p in pairs if p == code),
+            support,
+        )
+        per_class[code] = {"precision": scores.precision, "recall": scores.recall, "f1": scores.f1, "support": support}
+    correct = sum(1 for g, p in pairs if g == p)
+    return {
+        "n": len(pairs),
+        "accuracy": correct / len(pairs) if pairs else 0.0,
+        "macro_f1": sum(per_class[c]["f1"] for c in gold_classes) / len(gold_classes) if gold_classes else 0.0,
+        "per_class": per_class,
+        "confusion": confusion,
+    }
+
+
+def load_pairs(path: str | Path = PAIRS_GOLD) -> list[dict]:
+    """Annotated pairs: ``{"a": {source_path,start,end,text}, "b": {...}, "same": bool, "note"}``."""
+    pairs = []
+    with open(path, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                pair = json.loads(line)
+                pair["a"]["text"], pair["b"]["text"]
+                if not isinstance(pair["same"], bool):
+                    raise TypeError("same")
+            except (ValueError, KeyError, TypeError) as exc:
+                raise ValueError(f"{path}:{number}: 句对格式错误（需要 a.text、b.text 和布尔值 same）：{exc}") from exc
+            pairs.append(pair)
+    return pairs

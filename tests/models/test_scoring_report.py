@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from models.evaluation import classification_report
+from models.scoring import classification_report
 
 PAIRS = [
     ("MEMBERS", "MEMBERS"),

@@ -1,14 +1,14 @@
 #!/usr/bin/env python
 """Integrity check of the generated gold files (independent of the YAML).
 
-Checks, for tests/gold/seeds.jsonl:
+Checks, for gold/seeds.jsonl:
   * every measure's text == file_text[start:end] (decoded UTF-8 source text);
   * every category / status / body / target kind is in the allowed lists and
     every target text lies inside its measure text;
   * measures lie inside their document's segments and do not overlap within a
     document; documents of one file do not overlap;
   * doc_type / level / split values are allowed;
-and for tests/gold/pairs.jsonl that both ends are gold measures with the right
+and for gold/pairs.jsonl that both ends are gold measures with the right
 text.  Prints a summary; exits 1 on any problem.
 """
 from __future__ import annotations

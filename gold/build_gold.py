@@ -1,9 +1,9 @@
 #!/usr/bin/env python
 """Build the gold files from the hand annotations.
 
-Input : tests/gold/seeds_annotations.yaml  (edited by an analyst)
-Output: tests/gold/seeds.jsonl             (one line per document)
-        tests/gold/pairs.jsonl             (cross-document measure pairs)
+Input : gold/seeds_annotations.yaml  (edited by an analyst)
+Output: gold/seeds.jsonl              (one line per document)
+        gold/pairs.jsonl              (cross-document measure pairs)
 
 Offsets are never typed by hand.  Every document is located by anchor strings,
 every measure by its exact text, searched inside the document's segments of the
@@ -12,7 +12,7 @@ loudly, listing every problem, when a text is missing, occurs more than once in
 its document without an ``after:``/``occurrence:`` hint, spans overlap, or a
 category/status/body/target kind is not in the allowed lists.
 
-Usage:  .venv/bin/python tests/gold/build_gold.py [--check]
+Usage:  .venv/bin/python gold/build_gold.py [--check]
         --check  build in memory and compare with the files on disk; exit 1 if
                  they differ (nothing is written).
 """
@@ -26,7 +26,7 @@ from pathlib import Path
 import yaml
 
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parents[1]
+ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 from extractors.types import DOC_TYPES, LEVELS, STATUSES, TARGET_KINDS  # noqa: E402
 CORPUS_DIR = ROOT / "corpora"

@@ -1,15 +1,15 @@
 """The development corpus's gold standard: two annotation passes, their agreement,
-the adjudication, and ``tests/gold/dev.jsonl``.
+the adjudication, and ``gold/dev.jsonl``.
 
 The passes and the adjudication name measures by their exact text (never by typed
 offsets) and live outside the repo, because they quote the shared corpus; what the
 repo keeps is offsets and labels (``dev.jsonl``), the agreement figures and the
 adjudication log (``docs/dev-gold.md``), which quote no text.
 
-    python tests/gold/dev_gold.py compare PASS_A_DIR PASS_B_DIR OUT_DIR
+    python gold/dev_gold.py compare PASS_A_DIR PASS_B_DIR OUT_DIR
         agreement of the passes; OUT_DIR/dNNN.json: both passes side by side, for adjudication
-    python tests/gold/dev_gold.py build PASS_A_DIR PASS_B_DIR ADJUDICATED_DIR
-        writes tests/gold/dev.jsonl and docs/dev-gold.md
+    python gold/dev_gold.py build PASS_A_DIR PASS_B_DIR ADJUDICATED_DIR
+        writes gold/dev.jsonl and docs/dev-gold.md
 """
 
 from __future__ import annotations
@@ -22,14 +22,14 @@ from collections import Counter
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parents[1]
+ROOT = HERE.parent
 DEV = ROOT.parent / "shared" / "corpora" / "dev"
 DEV_RELATIVE = "../shared/corpora/dev"
 GOLD_PATH = HERE / "dev.jsonl"
 LOG_PATH = ROOT / "docs" / "dev-gold.md"
 
 sys.path.insert(0, str(ROOT))
-from extractors.scoring import Span, match_spans  # noqa: E402
+from models.scoring import Span, match_spans, prf  # noqa: E402
 
 # Places that are never trained or tuned on: whole provinces, so that no page of the
 # test part shares a region (and its house style) with a training page.
@@ -89,18 +89,15 @@ def agreement(a: dict[str, list[dict]], b: dict[str, list[dict]]) -> dict:
             body_tp += len(sa[i].bodies & sb[j].bodies)
             body_a += len(sa[i].bodies)
             body_b += len(sb[j].bodies)
-    p = tp / n_b if n_b else 0.0
-    r = tp / n_a if n_a else 0.0
-    bp = body_tp / body_b if body_b else 0.0
-    br = body_tp / body_a if body_a else 0.0
+    # pass A plays gold, pass B the prediction (F1 is symmetric)
     return {
         "measures_a": n_a,
         "measures_b": n_b,
         "matched": tp,
-        "measure_f1": round(2 * p * r / (p + r), 4) if p + r else 0.0,
+        "measure_f1": round(prf(tp, n_b, n_a).f1, 4),
         "status_agreement": round(status / tp, 4) if tp else None,
         "category_agreement": round(category / tp, 4) if tp else None,
-        "bodies_f1": round(2 * bp * br / (bp + br), 4) if bp + br else 0.0,
+        "bodies_f1": round(prf(body_tp, body_b, body_a).f1, 4),
     }
 
 
@@ -229,10 +226,10 @@ def write_log(agree, vs_a, vs_b, per_kind, log, lines, test, test_provinces) -> 
     text = [
         "# Development corpus gold: agreement and adjudication",
         "",
-        "`tests/gold/dev.jsonl` annotates all 150 pages of `../shared/corpora/dev/` by",
+        "`gold/dev.jsonl` annotates all 150 pages of `../shared/corpora/dev/` by",
         "`catalogue-spec.md`: offsets and labels only, the text is read from the shared file",
         "(each line carries its sha256; loading fails if the file changed). Built by",
-        "`tests/gold/dev_gold.py` from two independent annotation passes (each annotator had",
+        "`gold/dev_gold.py` from two independent annotation passes (each annotator had",
         "the spec and the texts, nothing else) and an adjudication pass that saw both and the",
         "spec, and recorded each disagreement with its decision. The passes quote the corpus and",
         "are kept outside the repo.",

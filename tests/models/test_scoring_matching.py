@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from extractors.scoring import Span, load_gold, match_spans, score_measures, spans_match
+from models.scoring import Span, load_gold, match_spans, score_measures, spans_match
 
 
 def span(start, end, path="a.txt", status="REQUIRED", bodies=()):
