@@ -1,16 +1,20 @@
 """Measures (举措): every verb–object clause about 政协 work with a concrete object,
 with who must act, how strongly, how often and by when.
 
-spaCy is the frame: a blank Chinese pipeline whose tokenizer is the project's own
-jieba (with the 政协 user dictionary), followed by the project's components
+spaCy is the frame (why: ``docs/spacy.md``): a blank Chinese pipeline whose
+tokenizer is the project's own jieba (``policycat.jieba.v1``, with the 政协 user
+dictionary), followed by the project's registered components, each assigning its
+own values and reading those of the ones before it:
 
-    policycat_bodies    Doc._.bodies     body mentions (canonical name, level)
-    policycat_clauses   Doc._.clauses    clauses with subject, verb, object, status cue
-    policycat_status    Doc._.leads      lead-ins and governing cues spread over the sentence
-    policycat_targets   Doc._.targets    quantified requirements per clause
-    policycat_measures  Doc._.measures   clauses judged to be measures
+    policycat_bodies    Doc._.bodies             body mentions (canonical name, level)
+    policycat_clauses   Doc._.words, ._.clauses  word boundaries; clauses with subject, verb, object, own cue
+    policycat_status    Doc._.statuses, ._.leads each clause's cue once governing cues and lead-ins are spread
+    policycat_targets   Doc._.targets            quantified requirements per clause
+    policycat_measures  Doc._.measures           clauses judged to be measures
 
-Each Doc is one sentence of analysis text (simplified characters). Document context
+Every component's config names where its knowledge files are (``data_dir``), so
+``nlp.to_disk`` saves the pipeline and ``spacy.load`` rebuilds it (with this module
+imported). Each Doc is one sentence of analysis text (simplified characters). Document context
 (doc_type, sections, issuing body) is applied afterwards in ``extract_measures``.
 
 ``measure_id`` is ``sha1(source_path, start, end, text)[:16]``: it depends only on
@@ -151,8 +155,15 @@ for _ext in ("bodies", "words", "clauses", "statuses", "leads", "targets", "meas
         Doc.set_extension(_ext, default=None)
 
 
-@lru_cache(maxsize=4)
 def _lexicon(data_dir: str) -> Lexicon:
+    """The five components share one lexicon; an edited knowledge file is read again."""
+    folder = Path(data_dir) if data_dir else data_path("measures.yaml").parent
+    stamp = tuple(sorted((p.name, p.stat().st_mtime_ns) for p in folder.glob("*.yaml")))
+    return _cached_lexicon(data_dir, stamp)
+
+
+@lru_cache(maxsize=4)
+def _cached_lexicon(data_dir: str, stamp: tuple) -> Lexicon:
     return load_lexicon(Path(data_dir) if data_dir else None)
 
 

@@ -218,3 +218,18 @@ def test_measures_parts_after_a_dated_review_are_the_years_tasks(nlp):
     # an undated account of practice does not turn what follows into tasks
     plain = _report_statuses("一、基本情况\n去年，县政协完善了委员履职档案制度。\n" + later, nlp)
     assert plain["健全机关内部管理制度"] == "DONE"
+
+
+def test_measures_pipeline_saves_and_loads(nlp, tmp_path):
+    """The pipeline is described by its config: saved to disk, spaCy rebuilds it, same measures."""
+    import spacy
+
+    from extractors.measures import PIPES
+
+    nlp.to_disk(tmp_path / "nlp")
+    loaded = spacy.load(tmp_path / "nlp")
+    assert tuple(loaded.pipe_names) == PIPES
+    assert loaded.config["components"]["policycat_measures"]["data_dir"] == ""
+    assert not any(loaded.analyze_pipes(pretty=False)["problems"].values())
+    text = "政协党组、常务委员会和主席会议要及时研究部署，提出贯彻意见，带头学习贯彻。"
+    assert measures_of(text, loaded) == measures_of(text, nlp)
