@@ -20,8 +20,6 @@ from extractors.punctuation import PUNCTUATION
 from extractors.splitting import DocumentSpan
 from extractors.types import Mask, Region
 
-_MUNICIPALITIES = {"北京市", "上海市", "天津市", "重庆市"}
-_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _TITLE_MAX = 60
 
 
@@ -46,6 +44,8 @@ class MetadataRules:
     issuer_line: re.Pattern
     signature_role: re.Pattern
     signature_name: re.Pattern
+    municipalities: frozenset[str]
+    date: re.Pattern  # groups: year, month, day
     issuer_from_closing: re.Pattern
     issuer_from_title: re.Pattern
 
@@ -83,6 +83,8 @@ def load_metadata_rules(path: Path | None = None) -> MetadataRules:
         issuer_line=pattern("issuer_line"),
         signature_role=pattern("signature_role"),
         signature_name=pattern("signature_name"),
+        municipalities=frozenset(require(level, "municipalities", list, path)),
+        date=compile_pattern(require(data, "date", str, path), path, data.line_of("date")),
         issuer_from_closing=compile_pattern(require(issuer, "from_closing", str, path), path, issuer.line_of("from_closing")),
         issuer_from_title=compile_pattern(require(issuer, "from_title", str, path), path, issuer.line_of("from_title")),
     )
@@ -207,9 +209,9 @@ def describe_document(text: str, span: DocumentSpan, rules: MetadataRules, masks
         region, level = resolve_place(strong_places[0])
     else:
         region, level = _region_from_mentions(body, rules)
-    if level == "province" and region.province in _MUNICIPALITIES and region.county:
+    if level == "province" and region.province in rules.municipalities and region.county:
         level = "county"
-    date = _DATE.search(body[:300]) or _DATE.search(body[-300:])
+    date = rules.date.search(body[:300]) or rules.date.search(body[-300:])
     return {
         "title": title,
         "doc_type": doc_type,
