@@ -10,17 +10,17 @@ between nouns (``政协党组、常务委员会和主席会议``); ``并`` befor
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from extractors.bodies import Mention
 from extractors.lexicon import Lexicon
+from extractors.punctuation import PUNCTUATION
 
-_CLAUSE_STOPS = "，,；;：:。！？!?…"
-_OPENERS = {"“": "”", "《": "》", "（": "）", "(": ")", "「": "」", "『": "』", "【": "】", "‘": "’"}
-_TRIM = " \t\r\n\u3000\u00a0，,；;：:。！？!?、…—-"
-_QUANTIFIERS = "各广大全体"  # 各专门委员会、广大政协委员: part of the chain, not a gap
-_JOINED_WORDS = re.compile(r"(?:(?:以及|和|与|及)[\u4e00-\u9fff]{2})+")  # 落实和反馈(机制)
+_CLAUSE_STOPS = PUNCTUATION.clause_stops
+_OPENERS = PUNCTUATION.openers
+_TRIM = PUNCTUATION.clause_trim
+_QUANTIFIERS = PUNCTUATION.quantifiers  # 各专门委员会、广大政协委员: part of the chain, not a gap
+_JOINED_WORDS = PUNCTUATION.joined_words  # 落实和反馈(机制)
 
 
 @dataclass
@@ -43,7 +43,6 @@ class Clause:
     cue_yields: bool = False  # the cue gives way to a DONE context (坚持 in a report of practice)
     cue_governs: bool = False  # the cue sits before the verb, so later clauses inherit it
     cue_start: int = 0
-    lead_status: str | None = None  # set by a lead-in (会议强调：) earlier in the sentence
     pending_support: list[Actor] = field(default_factory=list)
 
     @property
@@ -212,7 +211,7 @@ class ClauseAnalyser:
         return s, e
 
     def _split_enumeration(self, text, s, e, mask, bounds) -> list[tuple[int, int]]:
-        cuts = [i for i in range(s, e) if text[i] == "、" and not mask[i]]
+        cuts = [i for i in range(s, e) if text[i] in PUNCTUATION.enumeration_comma and not mask[i]]
         if not cuts:
             return [(s, e)]
         items = []
@@ -227,7 +226,8 @@ class ClauseAnalyser:
             return [(s, e)]
         # 做好学习座谈、协商议政、调研视察等工作: a noun list closed by 等, not clauses
         tail = text[items[-1][0] : e]
-        if "等" in tail and len(tail) - tail.rfind("等") <= 8:
+        closer = PUNCTUATION.list_closer
+        if closer in tail and len(tail) - tail.rfind(closer) <= 8:
             return [(s, e)]
         starts = [
             b - a >= 4 and self.verb_initial(text, a, b, bounds) and not self._verbs_on_head(text, a, b)
@@ -266,7 +266,7 @@ class ClauseAnalyser:
         """``建立X并落实Y``: 并 before a new verb–object starts a clause."""
         out, begin = [], s
         for i in range(s + 2, e - 3):
-            if text[i] == "并" and i in bounds and i + 1 in bounds:
+            if text[i] == PUNCTUATION.clause_joiner and i in bounds and i + 1 in bounds:
                 if self._has_verb_object(text, begin, i, bounds) and self.verb_initial(text, i + 1, e, bounds):
                     out.append((begin, i))
                     begin = i + 1
@@ -339,7 +339,7 @@ class ClauseAnalyser:
             if ts < s or te > e:
                 continue
             word = text[ts:te]
-            if word in ("把", "将") and ba_at is None:
+            if word in PUNCTUATION.object_markers and ba_at is None:
                 after = self.skip_adverbs(text, te, e)
                 if self.verb_phrase_end(text, after, bounds, e) is None:
                     ba_at = te
@@ -395,7 +395,7 @@ class ClauseAnalyser:
             if not follow:
                 previous_end = m.end
                 continue
-            if text.startswith("的", m.end):
+            if text.startswith(PUNCTUATION.modifier, m.end):
                 previous_end = m.end
                 continue
             role = self._chain_role(text, m.start, text[max(s, m.start - 3) : m.start], text[m.end : m.end + 3]) or chain_role
@@ -449,7 +449,7 @@ class ClauseAnalyser:
             return []
         clausal = any(v in self.lexicon.pivot_verbs or v in self.lexicon.frame_verbs for v in verbs)
         pos = clause.verb_end
-        while pos < clause.end and text[pos] in "好了":
+        while pos < clause.end and text[pos] in PUNCTUATION.pivot_lead:
             pos += 1
         chain: list[Actor] = []
         for m in inside:
@@ -469,14 +469,14 @@ class ClauseAnalyser:
         if clausal and end is not None and (clause.end - end >= 2 or j > pos or end - j >= 4):
             return chain
         rest = text[pos : clause.end]
-        if any(rest.startswith(w) for w in self.lexicon.chain_joins + self.lexicon.support_before) or rest.startswith("联系"):
+        if any(rest.startswith(w) for w in self.lexicon.chain_joins + self.lexicon.support_before) or rest.startswith(PUNCTUATION.party_links):
             return chain
         return []
 
     @staticmethod
     def _sentence_end(text: str, i: int) -> int:
         for j in range(i, len(text)):
-            if text[j] in "。！？!?；;":
+            if text[j] in PUNCTUATION.item_end:
                 return j
         return len(text)
 

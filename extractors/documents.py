@@ -12,7 +12,7 @@ from typing import Any
 from extractors.metadata import MetadataRules, describe_document, load_metadata_rules
 from extractors.noise import NoiseRules, find_masks, find_placeholders, load_noise_rules
 from extractors.sections import HeadingRules, load_heading_rules, segment_sections
-from extractors.sentences import SentenceRules, build_tokenizer, load_sentence_rules, split_sentences, tokenize
+from extractors.sentences import SentenceRules, load_sentence_rules, split_sentences, tokenize
 from extractors.splitting import SplitRules, find_duplicates, load_split_rules, split_documents
 from extractors.types import Document, DocumentResult, SourceText
 
@@ -26,9 +26,8 @@ class Resources:
     sentences: SentenceRules
     split: SplitRules
     metadata: MetadataRules
-    tokenizer: Any
-    lexicon: Any = None  # measures.Lexicon, None to stop after sentences
-    nlp: Any = None
+    userdict: Path | None  # jieba user dictionary; None: the project's (extractors.tokens)
+    nlp: Any = None  # measures.build_nlp()'s pipeline, None to stop after sentences
 
 
 def load_resources(data_dir: Path | None = None, *, measures: bool = True) -> Resources:
@@ -37,20 +36,18 @@ def load_resources(data_dir: Path | None = None, *, measures: bool = True) -> Re
     def path(name: str) -> Path | None:
         return data_dir / name if data_dir else None
 
-    lexicon = nlp = None
+    nlp = None
     if measures:
-        from extractors.measures import build_nlp, load_lexicon
+        from extractors.measures import build_nlp
 
-        lexicon = load_lexicon(data_dir)
-        nlp = build_nlp(lexicon, path("userdict.txt"))
+        nlp = build_nlp(data_dir)
     return Resources(
         noise=load_noise_rules(path("noise.yaml")),
         headings=load_heading_rules(path("headings.yaml")),
         sentences=load_sentence_rules(path("sentences.yaml")),
         split=load_split_rules(path("documents.yaml")),
         metadata=load_metadata_rules(path("documents.yaml")),
-        tokenizer=build_tokenizer(path("userdict.txt")),
-        lexicon=lexicon,
+        userdict=path("userdict.txt"),
         nlp=nlp,
     )
 
@@ -92,12 +89,12 @@ def process_source(source: SourceText, resources: Resources, *, with_tokens: boo
         sentences = split_sentences(analysis, span.start, span.end, doc_masks, sections, rules=resources.sentences)
         sentences = [replace(s, text=text[s.start : s.end]) for s in sentences]
         if with_tokens:
-            sentences = [replace(s, tokens=tokenize(s, analysis, text, resources.tokenizer)) for s in sentences]
+            sentences = [replace(s, tokens=tokenize(s, analysis, text, resources.userdict)) for s in sentences]
         candidates: tuple = ()
-        if resources.lexicon is not None:
+        if resources.nlp is not None:
             from extractors.measures import extract_candidates
 
-            candidates = extract_candidates(source, document, sections, sentences, lexicon=resources.lexicon, nlp=resources.nlp)
+            candidates = extract_candidates(source, document, sections, sentences, nlp=resources.nlp)
         measures = tuple(c for c in candidates if c.rule_reason is None)
         results.append(DocumentResult(document, doc_masks, doc_placeholders, sections, tuple(sentences), measures, candidates))
     return results

@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-SENTENCE_END = "。！？!?"
-CLOSERS = "”’」』）)"  # a sentence ends after its closing quote or bracket
+from extractors.punctuation import PUNCTUATION
+
+SENTENCE_END = PUNCTUATION.sentence_end
+CLOSERS = PUNCTUATION.closing_marks  # a sentence ends after its closing quote or bracket
 
 
 def lost_line_breaks(text: str, start: int, end: int, long_line: int) -> bool:

@@ -1,16 +1,20 @@
 """Measures (举措): every verb–object clause about 政协 work with a concrete object,
 with who must act, how strongly, how often and by when.
 
-spaCy is the frame: a blank Chinese pipeline whose tokenizer is the project's own
-jieba (with the 政协 user dictionary), followed by the project's components
+spaCy is the frame (why: ``docs/spacy.md``): a blank Chinese pipeline whose
+tokenizer is the project's own jieba (``policycat.jieba.v1``, with the 政协 user
+dictionary), followed by the project's registered components, each assigning its
+own values and reading those of the ones before it:
 
-    policycat_bodies    Doc._.bodies     body mentions (canonical name, level)
-    policycat_clauses   Doc._.clauses    clauses with subject, verb, object, status cue
-    policycat_status    Doc._.leads      lead-ins and governing cues spread over the sentence
-    policycat_targets   Doc._.targets    quantified requirements per clause
-    policycat_measures  Doc._.measures   clauses judged to be measures
+    policycat_bodies    Doc._.bodies             body mentions (canonical name, level)
+    policycat_clauses   Doc._.words, ._.clauses  word boundaries; clauses with subject, verb, object, own cue
+    policycat_status    Doc._.statuses, ._.leads each clause's cue once governing cues and lead-ins are spread
+    policycat_targets   Doc._.targets            quantified requirements per clause
+    policycat_measures  Doc._.measures           clauses judged to be measures
 
-Each Doc is one sentence of analysis text (simplified characters). Document context
+Every component's config names where its knowledge files are (``data_dir``), so
+``nlp.to_disk`` saves the pipeline and ``spacy.load`` rebuilds it (with this module
+imported). Each Doc is one sentence of analysis text (simplified characters). Document context
 (doc_type, sections, issuing body) is applied afterwards in ``extract_measures``.
 
 ``measure_id`` is ``sha1(source_path, start, end, text)[:16]``: it depends only on
@@ -22,7 +26,8 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
 
@@ -34,14 +39,14 @@ from extractors.bodies import Mention, canonical_body, find_mentions
 from extractors.clauses import Actor, Clause, ClauseAnalyser, protected_mask
 from extractors.lexicon import Lexicon, load_lexicon
 from extractors.sections import section_path
-from extractors.sentences import build_tokenizer
+from extractors.knowledge import data_path
+from extractors.punctuation import PUNCTUATION
+from extractors.tokens import word_spans
 from extractors.targets import find_targets
 from extractors.types import Body, Document, Measure, Section, Sentence, SourceText, Target
 
-__all__ = ["Lexicon", "load_lexicon", "build_nlp", "extract_measures", "measure_id"]
+__all__ = ["Lexicon", "load_lexicon", "build_nlp", "pipeline_lexicon", "extract_measures", "measure_id"]
 
-_OBJECT_LEAD = "好了到起实"
-_EXTENSIONS = ("bodies", "clauses", "leads", "targets", "measures", "bounds")
 _TEXT, _OFFSETS = "policycat_text", "policycat_offsets"
 
 
@@ -55,11 +60,12 @@ def doc_offsets(doc: Doc) -> list[tuple[int, int]]:
     return [(t.idx, t.idx + len(t.text)) for t in doc]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Candidate:
     """A measure found in one sentence; offsets relative to the sentence."""
 
     clause: Clause
+    cue: tuple[str, int] | None  # the clause's status cue, governing cues spread
     start: int
     end: int
     status: str | None  # from the sentence itself; None = take it from context
@@ -71,26 +77,22 @@ class Candidate:
     rejected: str | None = None  # why a clause is not a measure (kept for inspection)
     object_start: int = 0
     object_end: int = 0
-    extra: dict = field(default_factory=dict)
 
 
 # ----- tokenizer ------------------------------------------------------------------
 
 
 class JiebaTokenizer:
-    """spaCy tokenizer over the project's own ``jieba.Tokenizer`` (user dictionary
-    loaded, global jieba untouched). Every character, spaces included, lands in a
-    token and no token has trailing whitespace, so ``doc.text`` equals the input and
-    ``token.idx`` is an offset into it."""
+    """spaCy tokenizer over the project's jieba (``extractors.tokens``, HMM off). Every
+    character, spaces included, lands in a token and no token has trailing whitespace,
+    so ``doc.text`` equals the input and ``token.idx`` is an offset into it."""
 
-    def __init__(self, vocab, jieba_tokenizer):
+    def __init__(self, vocab, userdict: str = ""):
         self.vocab = vocab
-        self.jieba = jieba_tokenizer
+        self.userdict = userdict or None  # None: the project dictionary
 
     def __call__(self, text: str) -> Doc:
-        # HMM off: only word boundaries matter here, and unknown words then fall apart
-        # into single characters, which are boundaries too
-        pieces = list(self.jieba.tokenize(text, HMM=False)) if text else []
+        pieces = word_spans(text, self.userdict)
         doc = Doc(self.vocab, words=[w for w, _, _ in pieces], spaces=[False] * len(pieces))
         # Doc.text and Token objects are rebuilt on every access; the components
         # read these plain copies instead (same offsets).
@@ -102,35 +104,94 @@ class JiebaTokenizer:
         for text in texts:
             yield self(text)
 
+    # The dictionary's location is in the pipeline config; nothing else to save.
+    def to_disk(self, path, *, exclude=()) -> None:
+        Path(path).mkdir(parents=True, exist_ok=True)
+
+    def from_disk(self, path, *, exclude=()) -> "JiebaTokenizer":
+        return self
+
+    def to_bytes(self, *, exclude=()) -> bytes:
+        return b""
+
+    def from_bytes(self, data: bytes, *, exclude=()) -> "JiebaTokenizer":
+        return self
+
+
+@spacy.registry.tokenizers("policycat.jieba.v1")
+def create_jieba_tokenizer(userdict: str = "", segmenter: str = "char"):
+    """``userdict``: path of the jieba user dictionary, empty for the project's.
+    ``segmenter`` is the blank Chinese pipeline's own setting, merged into this
+    section by spaCy; jieba does the segmenting here."""
+
+    def make(nlp: Language) -> JiebaTokenizer:
+        return JiebaTokenizer(nlp.vocab, userdict)
+
+    return make
+
+
+# ----- what the components hand on ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Words:
+    """Doc._.words: the sentence's words (jieba's, adverb + verb cut apart) and every boundary."""
+
+    spans: tuple[tuple[int, int], ...]
+    bounds: frozenset[int]
+
+
+@dataclass(frozen=True)
+class ClauseStatus:
+    """Doc._.statuses, one per clause: its status cue once governing cues are spread,
+    and the status a lead-in earlier in the sentence (会议强调：) gives it."""
+
+    cue: tuple[str, int] | None
+    lead_status: str | None
+
+
+for _ext in ("bodies", "words", "clauses", "statuses", "leads", "targets", "measures"):
+    if not Doc.has_extension(_ext):
+        Doc.set_extension(_ext, default=None)
+
+
+def _lexicon(data_dir: str) -> Lexicon:
+    """The five components share one lexicon; an edited knowledge file is read again."""
+    folder = Path(data_dir) if data_dir else data_path("measures.yaml").parent
+    stamp = tuple(sorted((p.name, p.stat().st_mtime_ns) for p in folder.glob("*.yaml")))
+    return _cached_lexicon(data_dir, stamp)
+
+
+@lru_cache(maxsize=4)
+def _cached_lexicon(data_dir: str, stamp: tuple) -> Lexicon:
+    return load_lexicon(Path(data_dir) if data_dir else None)
+
 
 # ----- components -------------------------------------------------------------------
+# Each reads what earlier ones assigned and assigns its own values; none edits another's.
+# ``data_dir`` in a component's config is where its knowledge files are (empty: the project's).
+
+_CONFIG = {"data_dir": ""}
 
 
 class _Component:
-    def __init__(self, name: str):
+    def __init__(self, name: str, data_dir: str):
         self.name = name
-        self.lexicon: Lexicon | None = None
-        self.analyser: ClauseAnalyser | None = None
-
-    def set_lexicon(self, lexicon: Lexicon) -> None:
-        self.lexicon = lexicon
-        self.analyser = ClauseAnalyser(lexicon)
-
-    def _ready(self) -> Lexicon:
-        if self.lexicon is None:
-            raise RuntimeError(f"{self.name}: no lexicon; build the pipeline with build_nlp()")
-        return self.lexicon
+        self.lexicon = _lexicon(data_dir)
 
 
 class BodiesComponent(_Component):
     def __call__(self, doc: Doc) -> Doc:
-        doc._.bodies = find_mentions(doc_text(doc), self._ready())
+        doc._.bodies = find_mentions(doc_text(doc), self.lexicon)
         return doc
 
 
 class ClausesComponent(_Component):
+    def __init__(self, name: str, data_dir: str):
+        super().__init__(name, data_dir)
+        self.analyser = ClauseAnalyser(self.lexicon)
+
     def __call__(self, doc: Doc) -> Doc:
-        self._ready()
         text = doc_text(doc)
         tokens = self.analyser.refine_tokens(text, doc_offsets(doc))
         bounds = {s for s, _ in tokens} | {e for _, e in tokens}
@@ -139,8 +200,8 @@ class ClausesComponent(_Component):
             if flag:
                 blocked[i] = 1
         mentions = doc._.bodies if doc._.bodies is not None else []
-        doc._.bounds = (tokens, bounds)
-        doc._.clauses = [self.analyser.parse(text, s, e, bounds, tokens, mentions, blocked) for s, e in self.analyser.split(text, bounds)]
+        doc._.words = Words(tuple(tokens), frozenset(bounds))
+        doc._.clauses = tuple(self.analyser.parse(text, s, e, bounds, tokens, mentions, blocked) for s, e in self.analyser.split(text, bounds))
         return doc
 
 
@@ -148,10 +209,10 @@ class StatusComponent(_Component):
     """Lead-ins (会议强调：, 委员们表示，) and governing cues spread to later clauses."""
 
     def __call__(self, doc: Doc) -> Doc:
-        lexicon = self._ready()
+        lexicon = self.lexicon
         text = doc_text(doc)
-        colon = next((i for i, ch in enumerate(text) if ch in "：:"), -1)
-        stop = colon if colon >= 0 else next((i for i, ch in enumerate(text) if ch in "，,"), -1)
+        colon = next((i for i, ch in enumerate(text) if ch in PUNCTUATION.colons), -1)
+        stop = colon if colon >= 0 else next((i for i, ch in enumerate(text) if ch in PUNCTUATION.commas), -1)
         lead_status = None
         if stop > 0:
             prefix = text[:stop]
@@ -160,33 +221,34 @@ class StatusComponent(_Component):
                     lead_status = status
                     break
         governing: tuple[str, int] | None = None
+        statuses = []
         for clause in doc._.clauses:
-            if lead_status and clause.start >= stop:
-                clause.lead_status = lead_status
-            if clause.cue is None and governing is not None:
-                clause.cue = governing
-            elif clause.cue is not None and clause.cue_governs:
-                governing = clause.cue
+            cue = clause.cue
+            if cue is None and governing is not None:
+                cue = governing
+            elif cue is not None and clause.cue_governs:
+                governing = cue
+            statuses.append(ClauseStatus(cue, lead_status if lead_status and clause.start >= stop else None))
+        doc._.statuses = tuple(statuses)
         doc._.leads = lead_status
         return doc
 
 
 class TargetsComponent(_Component):
     def __call__(self, doc: Doc) -> Doc:
-        lexicon = self._ready()
         text = doc_text(doc)
-        doc._.targets = [find_targets(text[c.start : c.end], c.start, lexicon) for c in doc._.clauses]
+        doc._.targets = tuple(find_targets(text[c.start : c.end], c.start, self.lexicon) for c in doc._.clauses)
         return doc
 
 
 class MeasuresComponent(_Component):
     def __call__(self, doc: Doc) -> Doc:
-        lexicon = self._ready()
+        lexicon = self.lexicon
         text = doc_text(doc)
         candidates: list[Candidate] = []
         governing: list[Actor] = []
         support: list[Actor] = []
-        for clause, targets in zip(doc._.clauses, doc._.targets):
+        for clause, state, targets in zip(doc._.clauses, doc._.statuses, doc._.targets):
             if clause.own_subject:
                 governing = [a for a in clause.actors if a.role != "support"]
                 explicit_actors = list(clause.actors)
@@ -199,33 +261,34 @@ class MeasuresComponent(_Component):
             if clause.pending_support:
                 support = support + clause.pending_support
             actors = _dedupe(explicit_actors + support)
-            rejected = judge_clause(text, clause, doc._.bodies, lexicon, doc._.bounds[0], bool(targets))
+            rejected = judge_clause(text, clause, doc._.bodies, lexicon, doc._.words.spans, bool(targets))
             status = None
-            if clause.cue is not None:
-                status = clause.cue[0]
-            candidate = Candidate(
-                clause=clause,
-                start=clause.core_start,
-                end=clause.end,
-                status=status,
-                status_from_lead=clause.lead_status is not None,
-                actors=actors,
-                explicit=bool(actors),
-                targets=targets,
-                initiatives=find_initiatives(text[clause.start : clause.end], lexicon, clause.start),
-                rejected=rejected,
-                object_start=_object_start(text, clause),
-                object_end=clause.end,
+            if state.cue is not None:
+                status = state.cue[0]
+            if state.lead_status is not None and (status is None or status == "REQUIRED"):
+                status = state.lead_status
+            candidates.append(
+                Candidate(
+                    clause=clause,
+                    cue=state.cue,
+                    start=clause.core_start,
+                    end=clause.end,
+                    status=status,
+                    status_from_lead=state.lead_status is not None,
+                    actors=actors,
+                    explicit=bool(actors),
+                    targets=targets,
+                    initiatives=find_initiatives(text[clause.start : clause.end], lexicon, clause.start),
+                    rejected=rejected,
+                    object_start=_object_start(text, clause),
+                    object_end=clause.end,
+                )
             )
-            if clause.lead_status is not None and (status is None or status == "REQUIRED"):
-                candidate.status = clause.lead_status
-            candidates.append(candidate)
         whole = {c.rejected for c in candidates} & lexicon.sentence_non_measure
         if whole:
             # 为深入贯彻……，提出如下意见: the whole sentence frames the document
-            for candidate in candidates:
-                candidate.rejected = candidate.rejected or next(iter(whole))
-        doc._.measures = candidates
+            candidates = [replace(c, rejected=c.rejected or next(iter(whole))) for c in candidates]
+        doc._.measures = tuple(candidates)
         return doc
 
 
@@ -243,37 +306,61 @@ def _object_start(text: str, clause: Clause) -> int:
     if not clause.has_verb:
         return clause.end
     i = clause.verb_end
-    while i < clause.end and text[i] in _OBJECT_LEAD:
+    while i < clause.end and text[i] in PUNCTUATION.object_lead:
         i += 1
     return i
 
 
-_FACTORIES = {
-    "policycat_bodies": BodiesComponent,
-    "policycat_clauses": ClausesComponent,
-    "policycat_status": StatusComponent,
-    "policycat_targets": TargetsComponent,
-    "policycat_measures": MeasuresComponent,
-}
-
-for _name, _cls in _FACTORIES.items():
-    if not Language.has_factory(_name):
-        Language.factory(_name, func=lambda nlp, name, _cls=_cls: _cls(name))
-
-for _ext in _EXTENSIONS:
-    if not Doc.has_extension(_ext):
-        Doc.set_extension(_ext, default=None)
+@Language.factory("policycat_bodies", assigns=["doc._.bodies"], default_config=_CONFIG)
+def make_bodies(nlp: Language, name: str, data_dir: str) -> BodiesComponent:
+    return BodiesComponent(name, data_dir)
 
 
-def build_nlp(lexicon: Lexicon, tokenizer_userdict: Path | None = None) -> Language:
-    """A blank Chinese spaCy pipeline: our jieba tokenizer plus the five policycat components."""
-    # The tokenizer is replaced right away: the "char" segmenter keeps spaCy from
-    # building jieba's global dictionary (a second, unused one) and logging it.
-    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "char"}}})
-    nlp.tokenizer = JiebaTokenizer(nlp.vocab, build_tokenizer(tokenizer_userdict))
-    for name in _FACTORIES:
-        nlp.add_pipe(name).set_lexicon(lexicon)
+@Language.factory("policycat_clauses", requires=["doc._.bodies"], assigns=["doc._.words", "doc._.clauses"], default_config=_CONFIG)
+def make_clauses(nlp: Language, name: str, data_dir: str) -> ClausesComponent:
+    return ClausesComponent(name, data_dir)
+
+
+@Language.factory("policycat_status", requires=["doc._.clauses"], assigns=["doc._.statuses", "doc._.leads"], default_config=_CONFIG)
+def make_status(nlp: Language, name: str, data_dir: str) -> StatusComponent:
+    return StatusComponent(name, data_dir)
+
+
+@Language.factory("policycat_targets", requires=["doc._.clauses"], assigns=["doc._.targets"], default_config=_CONFIG)
+def make_targets(nlp: Language, name: str, data_dir: str) -> TargetsComponent:
+    return TargetsComponent(name, data_dir)
+
+
+@Language.factory(
+    "policycat_measures",
+    requires=["doc._.bodies", "doc._.words", "doc._.clauses", "doc._.statuses", "doc._.targets"],
+    assigns=["doc._.measures"],
+    default_config=_CONFIG,
+)
+def make_measures(nlp: Language, name: str, data_dir: str) -> MeasuresComponent:
+    return MeasuresComponent(name, data_dir)
+
+
+PIPES = ("policycat_bodies", "policycat_clauses", "policycat_status", "policycat_targets", "policycat_measures")
+
+
+def build_nlp(data_dir: Path | None = None) -> Language:
+    """A blank Chinese spaCy pipeline: the project's jieba tokenizer plus the five
+    policycat components, all reading their knowledge from ``data_dir`` (None: the
+    project's). ``nlp.to_disk`` saves it; ``spacy.load`` rebuilds it from the config."""
+    where = str(data_dir) if data_dir else ""
+    userdict = str(data_path("userdict.txt", data_dir)) if data_dir else ""
+    # The tokenizer comes from the config, so spaCy never builds its own Chinese
+    # segmenter (nor jieba's global dictionary).
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "policycat.jieba.v1", "userdict": userdict}}})
+    for name in PIPES:
+        nlp.add_pipe(name, config={"data_dir": where})
     return nlp
+
+
+def pipeline_lexicon(nlp: Language) -> Lexicon:
+    """The lexicon the pipeline's components read (document context uses it too)."""
+    return nlp.get_pipe("policycat_measures").lexicon
 
 
 # ----- judging a clause ---------------------------------------------------------------
@@ -293,7 +380,7 @@ def judge_clause(text: str, clause: Clause, mentions: Sequence[Mention], lexicon
         return "attitude"
     start = _object_start(text, clause)
     obj = text[start : clause.end]
-    if obj.endswith("的"):
+    if obj.endswith(PUNCTUATION.modifier):
         # 举办……的: the clause only modifies a noun, nothing is asked
         return "relative_clause"
     if len(obj) < 2:
@@ -301,7 +388,7 @@ def judge_clause(text: str, clause: Clause, mentions: Sequence[Mention], lexicon
         if clause.strength == "strong" and (clause.verb_end - clause.verb_start >= 4 or clause.own_subject) and not obj:
             return None
         return "no_object"
-    named = "《" in obj or "“" in obj or any(start <= m.start and m.end <= clause.end for m in mentions)
+    named = _names(obj) or any(start <= m.start and m.end <= clause.end for m in mentions)
     concrete = named or lexicon.object_heads.search(obj) is not None
     if lexicon.vague_objects.search(obj):
         return "vague_object"
@@ -341,7 +428,7 @@ def _heading_sentence(sentence: Sentence, sections: Sequence[Section], lexicon: 
             if sec.kind not in lexicon.content_heading_kinds:
                 return True
             # 一要学理论、明定位，力求“知得多”: a list item standing as its own line is a heading
-            if sec.end - sec.start <= 32 and sentence.text[-1] not in "。；;！!？?":
+            if sec.end - sec.start <= 32 and sentence.text[-1] not in PUNCTUATION.item_end:
                 return True
     return False
 
@@ -426,11 +513,11 @@ def extract_measures(
     sections: Sequence[Section],
     sentences: Sequence[Sentence],
     *,
-    lexicon: Lexicon,
-    nlp,
+    nlp: Language,
 ) -> tuple[Measure, ...]:
-    """Every measure the rules accept in ``document``; spans index ``source.text``."""
-    return tuple(m for m in extract_candidates(source, document, sections, sentences, lexicon=lexicon, nlp=nlp) if m.rule_reason is None)
+    """Every measure the rules accept in ``document``; spans index ``source.text``.
+    ``nlp`` is ``build_nlp()``'s pipeline; its lexicon also gives the document context."""
+    return tuple(m for m in extract_candidates(source, document, sections, sentences, nlp=nlp) if m.rule_reason is None)
 
 
 def extract_candidates(
@@ -439,12 +526,12 @@ def extract_candidates(
     sections: Sequence[Section],
     sentences: Sequence[Sentence],
     *,
-    lexicon: Lexicon,
-    nlp,
+    nlp: Language,
 ) -> tuple[Measure, ...]:
     """Every clause of ``document`` that could be a measure, titles and headings
     included, each with ``rule_reason`` (why the rules would drop it, or None) and
     ``signals`` (the rules' evidence as feature strings for a learned decision)."""
+    lexicon = pipeline_lexicon(nlp)
     analysis = source.analysis_text
     title_end = _title_end(analysis, document, lexicon)
     todo = [s for s in sentences if s.end > document.start]
@@ -510,7 +597,7 @@ def extract_candidates(
                 f"rule={candidate.rejected or 'ok'}",
                 f"structure={structure}",
                 f"status={status}",
-                f"cue={candidate.clause.cue[0] if candidate.clause.cue else 'none'}",
+                f"cue={candidate.cue[0] if candidate.cue else 'none'}",
                 f"lead={'yes' if candidate.status_from_lead else 'no'}",
                 f"time={time_status}",
                 f"section_status={section_status}",
@@ -560,10 +647,15 @@ def _lexicon_signals(clause: str, obj: str, lexicon: Lexicon) -> tuple[str, ...]
         f"object_head={lexicon.object_heads.search(obj) is not None}",
         f"vague_tail={lexicon.vague_tail.search(obj) is not None}",
         f"vague_object={lexicon.vague_objects.search(obj) is not None}",
-        f"named={'《' in clause or '“' in clause}",
+        f"named={_names(clause)}",
     ]
     signals += [f"pattern={kind}" for kind, regex in lexicon.non_measure if regex.search(clause)]
     return tuple(signals)
+
+
+def _names(text: str) -> bool:
+    """Book-title marks or quotes: the text names something (《……条例》, “委员之家”)."""
+    return any(mark in text for mark in PUNCTUATION.name_marks)
 
 
 def _end_mark(sentence: str) -> str:

@@ -16,11 +16,10 @@ from typing import Sequence
 
 from extractors.knowledge import compile_pattern, data_path, load_yaml, require
 from extractors.noise import blank_masks
+from extractors.punctuation import PUNCTUATION
 from extractors.splitting import DocumentSpan
 from extractors.types import Mask, Region
 
-_MUNICIPALITIES = {"北京市", "上海市", "天津市", "重庆市"}
-_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _TITLE_MAX = 60
 
 
@@ -45,6 +44,10 @@ class MetadataRules:
     issuer_line: re.Pattern
     signature_role: re.Pattern
     signature_name: re.Pattern
+    municipalities: frozenset[str]
+    date: re.Pattern  # groups: year, month, day
+    issuer_from_closing: re.Pattern
+    issuer_from_title: re.Pattern
 
 
 def load_metadata_rules(path: Path | None = None) -> MetadataRules:
@@ -67,6 +70,7 @@ def load_metadata_rules(path: Path | None = None) -> MetadataRules:
         return compile_pattern(require(level, key, str, path), path, level.line_of(key), re.M)
 
     selfref = require(level, "self_reference", dict, path)
+    issuer = require(data, "issuer", dict, path)
     return MetadataRules(
         type_rules=tuple(rules),
         default_type=require(types, "default", str, path),
@@ -79,6 +83,10 @@ def load_metadata_rules(path: Path | None = None) -> MetadataRules:
         issuer_line=pattern("issuer_line"),
         signature_role=pattern("signature_role"),
         signature_name=pattern("signature_name"),
+        municipalities=frozenset(require(level, "municipalities", list, path)),
+        date=compile_pattern(require(data, "date", str, path), path, data.line_of("date")),
+        issuer_from_closing=compile_pattern(require(issuer, "from_closing", str, path), path, issuer.line_of("from_closing")),
+        issuer_from_title=compile_pattern(require(issuer, "from_title", str, path), path, issuer.line_of("from_title")),
     )
 
 
@@ -201,15 +209,15 @@ def describe_document(text: str, span: DocumentSpan, rules: MetadataRules, masks
         region, level = resolve_place(strong_places[0])
     else:
         region, level = _region_from_mentions(body, rules)
-    if level == "province" and region.province in _MUNICIPALITIES and region.county:
+    if level == "province" and region.province in rules.municipalities and region.county:
         level = "county"
-    date = _DATE.search(body[:300]) or _DATE.search(body[-300:])
+    date = rules.date.search(body[:300]) or rules.date.search(body[-300:])
     return {
         "title": title,
         "doc_type": doc_type,
         "level": level,
         "region": region,
-        "issuing_body": issuer or _issuer_from_closing(span.closing) or _issuer_from_title(title_zone),
+        "issuing_body": issuer or _issuer_from_closing(span.closing, rules) or _issuer_from_title(title_zone, rules),
         "author": span.author or _signature(text[span.start : span.end], rules),
         "date": f"{int(date.group(1)):04d}-{int(date.group(2)):02d}-{int(date.group(3)):02d}" if date else None,
     }
@@ -217,7 +225,7 @@ def describe_document(text: str, span: DocumentSpan, rules: MetadataRules, masks
 
 def _title_like(line: str) -> bool:
     """Short, and no sentence ends inside it."""
-    return len(line) <= _TITLE_MAX and not any(p in line[:-1] for p in "。！？")
+    return len(line) <= _TITLE_MAX and not any(p in line[:-1] for p in PUNCTUATION.full_stops)
 
 
 def _signature(body: str, rules: MetadataRules, lines: int = 6) -> str | None:
@@ -233,15 +241,15 @@ def _signature(body: str, rules: MetadataRules, lines: int = 6) -> str | None:
     return None
 
 
-def _issuer_from_closing(closing: str | None) -> str | None:
+def _issuer_from_closing(closing: str | None, rules: MetadataRules) -> str | None:
     """``潼南区政协党组书记、主席`` → ``潼南区政协``."""
     if not closing:
         return None
-    match = re.match(r"(.+?(?:政协|市委|县委|区委|人民政府|委员会))", closing)
+    match = rules.issuer_from_closing.match(closing)
     return match.group(1) if match else None
 
 
-def _issuer_from_title(title_zone: str) -> str | None:
+def _issuer_from_title(title_zone: str, rules: MetadataRules) -> str | None:
     """``《中共南通市委关于…的实施意见》`` → ``中共南通市委``."""
-    match = re.search(r"(中共[\u4e00-\u9fff]{2,8}?[省市县区州]委)(?=关于|印发)", title_zone)
+    match = rules.issuer_from_title.search(title_zone)
     return match.group(1) if match else None

@@ -27,6 +27,8 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from extractors.errors import SourceError
 from extractors.knowledge import compile_pattern, data_path, load_yaml, require
+from extractors.punctuation import PUNCTUATION
+from extractors.sections import load_heading_rules
 from extractors.types import Extraction
 
 NO_TEXT_LAYER = "PDF has no text layer (scanned image?); OCR is not performed"
@@ -44,7 +46,7 @@ class PdfLayout:
     """Rules from ``pdf.yaml`` for page furniture and paragraph joining."""
 
     page_number: tuple[re.Pattern, ...]
-    headings: tuple[re.Pattern, ...]
+    headings: tuple[re.Pattern, ...]  # matched at the line start
     zone_lines: int
     repeat_min_pages: int
     repeat_min_share: float
@@ -84,12 +86,12 @@ def load_pdf_layout(path: str | Path | None = None) -> PdfLayout:
     repeated = require(data, "repeated_line", dict, path)
     return PdfLayout(
         page_number=patterns("page_number_patterns"),
-        headings=patterns("heading_patterns"),
+        headings=load_heading_rules(data_path("headings.yaml", path.parent)).line_start + patterns("paragraph_starts"),
         zone_lines=require(data, "furniture_zone_lines", int, path),
         repeat_min_pages=require(repeated, "min_pages", int, path),
         repeat_min_share=float(require(repeated, "min_share", (int, float), path)),
-        sentence_final=require(data, "sentence_final", str, path),
-        closing_marks=require(data, "closing_marks", str, path),
+        sentence_final=PUNCTUATION.sentence_final,
+        closing_marks=PUNCTUATION.closing_marks,
         max_cid_share=float(require(data, "max_cid_share", (int, float), path)),
         detect_tables=require(data, "detect_tables", bool, path),
         cell_separator=require(data, "table_cell_separator", str, path),
@@ -314,7 +316,12 @@ def _runs_on(line: _Line, following: _Line, layout: PdfLayout) -> bool:
         return False
     if not line.full or following.indented:
         return False
-    return not any(p.search(following.text) for p in layout.headings)
+    return not starts_paragraph(following.text, layout)
+
+
+def starts_paragraph(line: str, layout: PdfLayout) -> bool:
+    """The (stripped) line opens with a heading, so it begins a paragraph of its own."""
+    return any(p.match(line) for p in layout.headings)
 
 
 def _root_cause(exc: BaseException) -> BaseException:

@@ -6,12 +6,13 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from extractors.knowledge import compile_pattern, data_path, load_yaml, require
+from extractors.knowledge import DataError, compile_pattern, data_path, load_yaml, require
 from extractors.lines import SENTENCE_END, lost_line_breaks, virtual_lines
 from extractors.noise import unmasked_pieces
+from extractors.punctuation import PUNCTUATION
 from extractors.types import Mask, Section
 
-_CLAUSE_END = "。；;！？!?：:"
+_CLAUSE_END = PUNCTUATION.clause_end
 _SPACE = " \t\u00a0\u3000\ufeff"
 _CLAUSE_MAX = 40
 
@@ -36,6 +37,11 @@ class HeadingRules:
     run_in_rank: int
     run_in_max: int
     long_line: int  # a line longer than this lost its line breaks: read it sentence by sentence
+    line_start: tuple[re.Pattern, ...]  # numbered headings known from the line start alone
+
+    def starts_with_heading(self, line: str) -> bool:
+        """``line`` (stripped) opens with a numbered heading (一、 （一） 1. ——坚持 ◆)."""
+        return any(regex.match(line) for regex in self.line_start)
 
 
 def load_heading_rules(path: Path | None = None) -> HeadingRules:
@@ -56,6 +62,13 @@ def load_heading_rules(path: Path | None = None) -> HeadingRules:
                 max_len=item.get("max_len"),
             )
         )
+    kinds = require(data, "line_start_kinds", list, path)
+    by_kind: dict[str, list[re.Pattern]] = {}
+    for pattern in patterns:
+        by_kind.setdefault(pattern.kind, []).append(pattern.regex)
+    for kind, line in zip(kinds, getattr(kinds, "item_lines", [kinds.line] * len(kinds))):
+        if kind not in by_kind:
+            raise DataError(path, line, f"line_start_kinds：没有这种标题 {kind!r}（patterns 里的 kind 才行）")
     title_line = require(data, "title_line", dict, path)
     run_in = require(data, "run_in", dict, path)
     return HeadingRules(
@@ -65,6 +78,7 @@ def load_heading_rules(path: Path | None = None) -> HeadingRules:
         run_in_rank=require(run_in, "rank", int, path),
         run_in_max=require(run_in, "max_len", int, path),
         long_line=require(data, "long_line", int, path),
+        line_start=tuple(regex for kind in kinds for regex in by_kind[kind]),
     )
 
 
@@ -94,7 +108,7 @@ def _clause_end(text: str, start: int, line_end: int, body: int | None = None) -
                 return i + (1 if text[i] in SENTENCE_END else 0)
             break
     for i in range(body, min(line_end, start + _CLAUSE_MAX + 1)):
-        if text[i] in "，,":
+        if text[i] in PUNCTUATION.commas:
             return i
     return min(line_end, start + _CLAUSE_MAX)
 
@@ -143,7 +157,7 @@ def _line_headings(text: str, s: int, e: int, rules: HeadingRules, first_line: b
     inline = _inline_headings(text, s, e, rules)
     if first_line:
         return inline
-    if e - s <= rules.title_line_max and line[-1] not in _CLAUSE_END + "，,、":
+    if e - s <= rules.title_line_max and line[-1] not in PUNCTUATION.open_line + PUNCTUATION.enumeration_comma:
         return [_Heading(s, e, "title_line", rules.title_line_rank, None)]
     first_stop = next((i for i in range(s, e) if text[i] in SENTENCE_END), None)
     if first_stop is not None and first_stop + 1 < e and first_stop + 1 - s <= rules.run_in_max:
@@ -158,7 +172,7 @@ def _inline_headings(text: str, s: int, e: int, rules: HeadingRules) -> list[_He
             continue
         for match in pattern.regex.finditer(text, s, e):
             at = match.start()
-            if at == s or text[at - 1] in "。；;，,：:":
+            if at == s or text[at - 1] in PUNCTUATION.open_line:
                 end = match.end() if pattern.match_only else _clause_end(text, at, e, match.end())
                 found.append(_Heading(at, end, pattern.kind, pattern.rank, e))
     found.sort(key=lambda h: h.start)

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import logging
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import jieba
-
-from extractors.knowledge import data_path, load_yaml, require
+from extractors.knowledge import data_path, load_yaml
 from extractors.noise import unmasked_pieces
+from extractors.punctuation import PUNCTUATION
+from extractors.tokens import word_spans
 from extractors.types import Mask, Section, Sentence, Token
 
 
@@ -24,20 +22,12 @@ class SentenceRules:
 def load_sentence_rules(path: Path | None = None) -> SentenceRules:
     path = path or data_path("sentences.yaml")
     data = load_yaml(path)
+    # The marks themselves are in punctuation.yaml, shared with every other stage.
     return SentenceRules(
-        ends=frozenset(require(data, "sentence_end", str, path)),
-        closers=frozenset(require(data, "closers", str, path)),
+        ends=frozenset(PUNCTUATION.sentence_final),
+        closers=frozenset(PUNCTUATION.closing_marks),
         newline_ends=bool(data.get("newline_ends_sentence", True)),
     )
-
-
-def build_tokenizer(userdict: Path | None = None) -> jieba.Tokenizer:
-    """A jieba tokenizer of our own with the project's 政协 dictionary (the global one stays untouched)."""
-    jieba.setLogLevel(logging.WARNING)
-    tokenizer = jieba.Tokenizer()
-    tokenizer.tmp_dir = tempfile.gettempdir()
-    tokenizer.load_userdict(str(userdict or data_path("userdict.txt")))
-    return tokenizer
 
 
 def _raw_sentences(text: str, start: int, end: int, rules: SentenceRules) -> list[tuple[int, int]]:
@@ -94,10 +84,11 @@ def split_sentences(
     return sentences
 
 
-def tokenize(sentence: Sentence, analysis_text: str, text: str, tokenizer: jieba.Tokenizer) -> tuple[Token, ...]:
-    """jieba tokens of a sentence; analysed on simplified text, offsets shifted once, here."""
+def tokenize(sentence: Sentence, analysis_text: str, text: str, userdict: Path | None = None) -> tuple[Token, ...]:
+    """jieba tokens of a sentence, cut as the measure pipeline cuts it; analysed on
+    simplified text, offsets shifted once, here."""
     offset = sentence.start
     return tuple(
         Token(offset + s, offset + e, text[offset + s : offset + e])
-        for _, s, e in tokenizer.tokenize(analysis_text[sentence.start : sentence.end])
+        for _, s, e in word_spans(analysis_text[sentence.start : sentence.end], userdict)
     )

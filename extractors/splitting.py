@@ -9,9 +9,8 @@ from pathlib import Path
 from extractors.knowledge import compile_pattern, data_path, load_yaml, require
 from extractors.lines import lost_line_breaks, virtual_lines
 from extractors.noise import unmasked_pieces
+from extractors.punctuation import PUNCTUATION
 from extractors.types import Mask
-
-_SENTENCE_END = "。！？!?；;：:，,"
 
 
 @dataclass(frozen=True)
@@ -93,7 +92,7 @@ def _content_chars(text: str, start: int, end: int, masks: tuple[Mask, ...]) -> 
 
 def _is_title_line(text: str, span: tuple[int, int], rules: SplitRules) -> bool:
     s, e = span
-    return e - s <= rules.title_max_len and text[e - 1] not in _SENTENCE_END
+    return e - s <= rules.title_max_len and text[e - 1] not in PUNCTUATION.open_line
 
 
 def _title_span(text: str, lines: list[tuple[int, int]], first: int, rules: SplitRules) -> tuple[int, int]:

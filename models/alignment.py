@@ -15,7 +15,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -24,7 +23,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from extractors.reading import to_simplified
-from extractors.sentences import build_tokenizer
+from extractors.tokens import words
 from extractors.types import CatalogueEntry
 from models.problems import Problem, compose_mapping, line_of, mapping_items, raise_on_errors, value_of
 
@@ -119,17 +118,12 @@ def char_text(text: str) -> str:
     return _DROP.sub("", normalize_text(text))
 
 
-@lru_cache(maxsize=1)
-def _tokenizer():
-    return build_tokenizer()
-
-
 def word_tokens(text: str) -> list[str]:
     """jieba words of a measure with the project dictionary; punctuation dropped.
 
     A module-level function, so a fitted vectorizer that uses it pickles.
     """
-    return [w for w in _tokenizer().lcut(normalize_text(text)) if _KEEP.search(w)]
+    return [w for w in words(normalize_text(text)) if _KEEP.search(w)]
 
 
 class MeasureSimilarity:

@@ -11,13 +11,9 @@ character n-grams, which survive segmentation mistakes.
 from __future__ import annotations
 
 import re
-import tempfile
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
-import jieba
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin, clone
@@ -26,11 +22,8 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import FunctionTransformer
 
 from extractors.reading import to_simplified
+from extractors.tokens import words
 from extractors.types import CatalogueEntry
-
-USERDICT_PATH = Path(__file__).resolve().parent.parent / "extractors" / "data" / "userdict.txt"
-# Outside the work tree: the dictionary cache is 9 MB and rebuilt on demand.
-JIEBA_CACHE_DIR = Path(tempfile.gettempdir()) / "policycat-jieba"
 
 _WORD_CHAR = re.compile(r"[\w\u4e00-\u9fff]")
 
@@ -82,24 +75,6 @@ def _simplified(text: str) -> str:
     return to_simplified(text)[0] if text else text
 
 
-@lru_cache(maxsize=4)
-def _tokenizer(userdict: str | None, userdict_mtime: float | None) -> jieba.Tokenizer:
-    # Our own instance: the global jieba dictionary belongs to whoever else imports jieba.
-    tokenizer = jieba.Tokenizer()
-    JIEBA_CACHE_DIR.mkdir(parents=True, exist_ok=True)
-    tokenizer.tmp_dir = str(JIEBA_CACHE_DIR)
-    if userdict:
-        tokenizer.load_userdict(userdict)
-    return tokenizer
-
-
-def _current_tokenizer() -> jieba.Tokenizer:
-    # The user dictionary is another file that may appear or change between runs.
-    if USERDICT_PATH.exists():
-        return _tokenizer(str(USERDICT_PATH), USERDICT_PATH.stat().st_mtime)
-    return _tokenizer(None, None)
-
-
 def tokenize(text: str) -> list[str]:
     """jieba words of ``text`` without punctuation and spaces.
 
@@ -107,7 +82,7 @@ def tokenize(text: str) -> list[str]:
     """
     if not text:
         return []
-    return [w for w in _current_tokenizer().lcut(text) if _WORD_CHAR.search(w)]
+    return [w for w in words(text) if _WORD_CHAR.search(w)]
 
 
 def select_field(inputs: Iterable[ClassifierInput], field: str) -> list[str]:

@@ -16,7 +16,6 @@ import datetime as dt
 import hashlib
 import json
 import os
-import re
 import time
 import uuid
 import warnings
@@ -34,7 +33,7 @@ from extractors.sections import section_path
 from extractors.types import CatalogueEntry
 from models.classifier import CatalogueClassifier, Classification, ClassifierInput, classification_from_scores
 from models.corrections import Correction, load_corrections
-from models.features import USERDICT_PATH
+from extractors.tokens import userdict_path
 from models.scoring import classification_report, load_gold
 from models.settings import DEFAULT_SETTINGS_PATH, Settings, load_settings
 from models.taxonomy import Taxonomy, load_taxonomy
@@ -89,27 +88,36 @@ class GoldMeasure:
         return self.as_input().path
 
 
-# Heading lines as they open a line in these documents: 一、 （一） (一) 1. 1、 （1） 第一篇 ——坚持…
-_HEADING = re.compile(
-    r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d{1,2}[.、．](?!\d)|"
-    r"[（(]\d{1,2}[）)]|第[一二三四五六七八九十]+[篇章部分]|——)"
-)
-_HEADING_END = re.compile(r"[。：:；;！!]")
 _MAX_HEADING = 40
+
+
+@lru_cache(maxsize=1)
+def _heading_rules():
+    from extractors.sections import load_heading_rules
+
+    return load_heading_rules()
+
+
+def _heading_cut(line: str) -> int:
+    """Where a heading line's heading stops: its first full stop, semicolon or colon."""
+    from extractors.punctuation import PUNCTUATION
+
+    return next((i for i, ch in enumerate(line) if ch in PUNCTUATION.clause_end), len(line))
 
 
 def nearest_heading(text: str, start: int) -> str:
     """The innermost heading above ``start``: the last heading-marked line, cut at its
     first full stop (headings often run on into their paragraph: `（一）提高政治站位，
-    深入学习贯彻会议精神。市委…`). A light stand-in where no section tree is at hand."""
+    深入学习贯彻会议精神。市委…`). A light stand-in where no section tree is at hand;
+    heading lines are those that open with a ``line_start_kinds`` heading of headings.yaml."""
+    rules = _heading_rules()
     line_start = text.rfind("\n", 0, start) + 1
     same_line = True
     while True:
         line_end = text.find("\n", line_start)
         line = text[line_start : len(text) if line_end < 0 else line_end]
-        if _HEADING.match(line):
-            stop = _HEADING_END.search(line)
-            cut = stop.start() if stop else len(line)
+        if rules.starts_with_heading(line.lstrip()):
+            cut = _heading_cut(line)
             # A measure that is the heading's own first sentence is governed by the heading above.
             if not same_line or line_start + cut <= start:
                 return line[:cut].strip()[:_MAX_HEADING]
@@ -279,9 +287,10 @@ def _settings_sha256(settings: Settings) -> str:
 
 
 def _userdict_sha256() -> str | None:
-    if not USERDICT_PATH.exists():
+    path = userdict_path()
+    if not path.exists():
         return None
-    return hashlib.sha256(USERDICT_PATH.read_bytes()).hexdigest()
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 @dataclass

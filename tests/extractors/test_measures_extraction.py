@@ -6,28 +6,23 @@ import hashlib
 
 import pytest
 
-from extractors.measures import build_nlp, extract_measures, load_lexicon
+from extractors.measures import build_nlp, extract_measures
 from extractors.sentences import load_sentence_rules, split_sentences
 from extractors.types import Document, SourceText
 
 
 @pytest.fixture(scope="module")
-def lexicon():
-    return load_lexicon()
+def nlp():
+    return build_nlp()
 
 
-@pytest.fixture(scope="module")
-def nlp(lexicon):
-    return build_nlp(lexicon)
-
-
-def measures_of(text: str, lexicon, nlp, doc_type: str | None = "opinion"):
+def measures_of(text: str, nlp, doc_type: str | None = "opinion"):
     """The snippet as the body of a one-line-titled document (the first line is a title)."""
     full = "标题\n" + text
     source = SourceText("s.txt", "s.txt", "txt", full, "utf-8", hashlib.sha256(full.encode()).hexdigest(), full)
     document = Document("s.txt#1", "s.txt", 0, len(full), doc_type=doc_type, level="county")
     sentences = split_sentences(full, 0, len(full), (), (), rules=load_sentence_rules())
-    return extract_measures(source, document, (), sentences, lexicon=lexicon, nlp=nlp)
+    return extract_measures(source, document, (), sentences, nlp=nlp)
 
 
 @pytest.mark.parametrize(
@@ -48,8 +43,8 @@ def measures_of(text: str, lexicon, nlp, doc_type: str | None = "opinion"):
         ("要健全深度协商互动、意见充分表达、广泛凝聚共识机制。", ["健全深度协商互动、意见充分表达、广泛凝聚共识机制"]),
     ],
 )
-def test_measures_one_per_verb_object_clause(text, expected, lexicon, nlp):
-    found = [m.text for m in measures_of(text, lexicon, nlp)]
+def test_measures_one_per_verb_object_clause(text, expected, nlp):
+    found = [m.text for m in measures_of(text, nlp)]
     assert len(found) == len(expected)
     for want, got in zip(expected, found):
         assert want in got
@@ -66,15 +61,15 @@ def test_measures_one_per_verb_object_clause(text, expected, lexicon, nlp):
         ("市政协党组要组织各专门委员会和委员开展调研。", {"政协党组", "政协专门委员会", "政协委员"}),
     ],
 )
-def test_measures_explicit_bodies_are_actors(text, bodies, lexicon, nlp):
-    measures = measures_of(text, lexicon, nlp)
+def test_measures_explicit_bodies_are_actors(text, bodies, nlp):
+    measures = measures_of(text, nlp)
     assert measures
     for measure in measures:
         assert {b.canonical for b in measure.bodies if b.explicit} == bodies
 
 
-def test_measures_support_role_from_huitong(lexicon, nlp):
-    measures = measures_of("会同市委宣传部门，联合新闻媒体，制定方案。", lexicon, nlp)
+def test_measures_support_role_from_huitong(nlp):
+    measures = measures_of("会同市委宣传部门，联合新闻媒体，制定方案。", nlp)
     plan = [m for m in measures if "制定方案" in m.text]
     assert plan and {(b.canonical, b.role) for b in plan[0].bodies} >= {("宣传部门", "support"), ("新闻媒体", "support")}
 
@@ -95,8 +90,8 @@ def test_measures_support_role_from_huitong(lexicon, nlp):
         ("建立委员履职档案。", "report", "DONE"),
     ],
 )
-def test_measures_status_from_cues_and_doc_type(text, doc_type, status, lexicon, nlp):
-    measures = measures_of(text, lexicon, nlp, doc_type)
+def test_measures_status_from_cues_and_doc_type(text, doc_type, status, nlp):
+    measures = measures_of(text, nlp, doc_type)
     assert measures and measures[-1].status == status
 
 
@@ -126,38 +121,38 @@ def test_measures_status_from_cues_and_doc_type(text, doc_type, status, lexicon,
         "委员履职考核结果运用不充分。",
     ],
 )
-def test_measures_non_measures_are_left_out(text, lexicon, nlp):
-    assert measures_of(text, lexicon, nlp) == ()
+def test_measures_non_measures_are_left_out(text, nlp):
+    assert measures_of(text, nlp) == ()
 
 
-def test_measures_targets_and_initiatives(lexicon, nlp):
-    (measure,) = measures_of("每年对委员至少开展*次集中培训。", lexicon, nlp)
+def test_measures_targets_and_initiatives(nlp):
+    (measure,) = measures_of("每年对委员至少开展*次集中培训。", nlp)
     kinds = {(t.kind, t.unit, t.value, t.comparator) for t in measure.targets}
     assert ("frequency", "year", 1.0, None) in kinds and ("count", "次", None, ">=") in kinds
     assert measure.placeholder
-    (brand,) = measures_of("建设“有事好商量”协商议事室。", lexicon, nlp)
+    (brand,) = measures_of("建设“有事好商量”协商议事室。", nlp)
     assert "有事好商量" in brand.initiatives
 
 
-def test_measures_ids_stable_across_runs(lexicon, nlp):
+def test_measures_ids_stable_across_runs(nlp):
     text = "健全委员联络机构、完善委员联络制度。"
-    first = [m.measure_id for m in measures_of(text, lexicon, nlp)]
-    again = [m.measure_id for m in measures_of(text, lexicon, build_nlp(lexicon))]
+    first = [m.measure_id for m in measures_of(text, nlp)]
+    again = [m.measure_id for m in measures_of(text, build_nlp())]
     assert first == again and len(set(first)) == len(first)
 
 
-def test_measures_traditional_text_keeps_source_script(lexicon, nlp):
+def test_measures_traditional_text_keeps_source_script(nlp):
     """Analysed in simplified characters, sliced from the traditional source."""
     trad = "標題\n建立委員履職檔案。"
     simp = "标题\n建立委员履职档案。"
     source = SourceText("t.txt", "t.txt", "txt", trad, "utf-8", "0", simp, script="traditional")
     document = Document("t.txt#1", "t.txt", 0, len(trad), doc_type="opinion")
     sentences = split_sentences(simp, 0, len(simp), (), (), rules=load_sentence_rules())
-    (measure,) = extract_measures(source, document, (), sentences, lexicon=lexicon, nlp=nlp)
+    (measure,) = extract_measures(source, document, (), sentences, nlp=nlp)
     assert measure.text == "建立委員履職檔案" == trad[measure.start : measure.end]
 
 
-def _report_statuses(text: str, lexicon, nlp) -> dict[str, str]:
+def _report_statuses(text: str, nlp) -> dict[str, str]:
     from extractors.sections import load_heading_rules, segment_sections
 
     full = "政府工作报告\n" + text
@@ -165,15 +160,15 @@ def _report_statuses(text: str, lexicon, nlp) -> dict[str, str]:
     document = Document("r.txt#1", "r.txt", 0, len(full), doc_type="report", level="county")
     sections = tuple(segment_sections(full, 0, len(full), (), rules=load_heading_rules()))
     sentences = split_sentences(full, 0, len(full), (), sections, rules=load_sentence_rules())
-    measures = extract_measures(source, document, sections, sentences, lexicon=lexicon, nlp=nlp)
+    measures = extract_measures(source, document, sections, sentences, nlp=nlp)
     return {m.text: m.status for m in measures}
 
 
-def test_measures_report_task_parts_are_not_done(lexicon, nlp):
+def test_measures_report_task_parts_are_not_done(nlp):
     review = "一、主要工作情况\n去年，县政协完善了委员履职档案制度。\n"
     tasks = "二、2015年工作总体部署\n做好今年工作，要把握好以下几点。\n"
     later = "三、加强政协机关建设\n健全机关内部管理制度。\n"
-    with_tasks = _report_statuses(review + tasks + later, lexicon, nlp)
+    with_tasks = _report_statuses(review + tasks + later, nlp)
     assert with_tasks["县政协完善了委员履职档案制度"] == "DONE"
     assert with_tasks["健全机关内部管理制度"] == "REQUIRED"  # carried on from the task part
 
@@ -195,8 +190,8 @@ def test_measures_report_task_parts_are_not_done(lexicon, nlp):
         ("着力解决基层政协工作力量不足。", ["解决基层政协工作力量不足"]),
     ],
 )
-def test_measures_leads_are_cut_off_and_the_action_kept(text, kept, lexicon, nlp):
-    assert [m.text for m in measures_of(text, lexicon, nlp)] == kept
+def test_measures_leads_are_cut_off_and_the_action_kept(text, kept, nlp):
+    assert [m.text for m in measures_of(text, nlp)] == kept
 
 
 def test_measures_pipeline_leaves_jiebas_global_dictionary_alone():
@@ -206,8 +201,8 @@ def test_measures_pipeline_leaves_jiebas_global_dictionary_alone():
 
     code = (
         "import jieba\n"
-        "from extractors.measures import build_nlp, load_lexicon\n"
-        "nlp = build_nlp(load_lexicon())\n"
+        "from extractors.measures import build_nlp\n"
+        "nlp = build_nlp()\n"
         "nlp('建立委员履职档案。')\n"
         "print(jieba.dt.initialized)\n"
     )
@@ -216,10 +211,25 @@ def test_measures_pipeline_leaves_jiebas_global_dictionary_alone():
     assert "Prefix dict" not in done.stderr
 
 
-def test_measures_parts_after_a_dated_review_are_the_years_tasks(lexicon, nlp):
+def test_measures_parts_after_a_dated_review_are_the_years_tasks(nlp):
     later = "二、促进国民经济持续健康发展\n健全机关内部管理制度。\n"
-    dated = _report_statuses("一、１９９４年国内工作的回顾\n去年，县政协完善了委员履职档案制度。\n" + later, lexicon, nlp)
+    dated = _report_statuses("一、１９９４年国内工作的回顾\n去年，县政协完善了委员履职档案制度。\n" + later, nlp)
     assert dated["健全机关内部管理制度"] == "REQUIRED"
     # an undated account of practice does not turn what follows into tasks
-    plain = _report_statuses("一、基本情况\n去年，县政协完善了委员履职档案制度。\n" + later, lexicon, nlp)
+    plain = _report_statuses("一、基本情况\n去年，县政协完善了委员履职档案制度。\n" + later, nlp)
     assert plain["健全机关内部管理制度"] == "DONE"
+
+
+def test_measures_pipeline_saves_and_loads(nlp, tmp_path):
+    """The pipeline is described by its config: saved to disk, spaCy rebuilds it, same measures."""
+    import spacy
+
+    from extractors.measures import PIPES
+
+    nlp.to_disk(tmp_path / "nlp")
+    loaded = spacy.load(tmp_path / "nlp")
+    assert tuple(loaded.pipe_names) == PIPES
+    assert loaded.config["components"]["policycat_measures"]["data_dir"] == ""
+    assert not any(loaded.analyze_pipes(pretty=False)["problems"].values())
+    text = "政协党组、常务委员会和主席会议要及时研究部署，提出贯彻意见，带头学习贯彻。"
+    assert measures_of(text, loaded) == measures_of(text, nlp)

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from extractors.measures import build_nlp, extract_measures, load_lexicon
+from extractors.measures import build_nlp, extract_measures
 from extractors.noise import find_masks, load_noise_rules
 from extractors.reading import read_source
 from extractors.sections import load_heading_rules, segment_sections
@@ -22,18 +22,17 @@ SEEDS = sorted(p.name for p in CORPUS.glob("*.txt"))
 
 @pytest.fixture(scope="module")
 def engine():
-    lexicon = load_lexicon()
-    return lexicon, build_nlp(lexicon), load_noise_rules(), load_heading_rules(), load_sentence_rules()
+    return build_nlp(), load_noise_rules(), load_heading_rules(), load_sentence_rules()
 
 
 def check(source, start, end, doc_type, engine):
-    lexicon, nlp, noise, headings, sentence_rules = engine
+    nlp, noise, headings, sentence_rules = engine
     analysis = source.analysis_text
     masks = tuple(m for m in find_masks(analysis, noise) if m.start < end and m.end > start)
     sections = segment_sections(analysis, start, end, masks, rules=headings)
     sentences = split_sentences(analysis, start, end, masks, tuple(sections), rules=sentence_rules)
     document = Document(f"{source.source_path}#1", source.source_path, start, end, doc_type=doc_type)
-    measures = extract_measures(source, document, sections, sentences, lexicon=lexicon, nlp=nlp)
+    measures = extract_measures(source, document, sections, sentences, nlp=nlp)
     text = source.text
     for m in measures:
         assert text[m.start : m.end] == m.text

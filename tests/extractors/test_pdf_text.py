@@ -17,6 +17,7 @@ from extractors.pdf_text import (
     UNREADABLE_CID,
     extract_pdf_text,
     load_pdf_layout,
+    starts_paragraph,
 )
 
 PAGE_NUMBER_LINE = re.compile(r"^-\s*\d+\s*-$")
@@ -162,10 +163,13 @@ def test_page_number_patterns(line: str, is_page_number: bool) -> None:
         ("1.建立健全委员培训制度", True),
         ("（2）安装爆破测振仪器", True),
         ("◆坚持党的领导", True),
+        ("——坚持守正创新", True),
+        ("第三条 委员每年至少参加一次集中培训。", True),
+        ("□ 郑小波", True),
         ("2018.05 - 2020.05", False),
         ("政协工作者学习贯彻会议精神的情况", False),
     ],
 )
 def test_heading_patterns_start_paragraphs(line: str, is_heading: bool) -> None:
     layout = load_pdf_layout()
-    assert any(p.search(line) for p in layout.headings) is is_heading
+    assert starts_paragraph(line, layout) is is_heading

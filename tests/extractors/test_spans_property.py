@@ -1,10 +1,14 @@
 """One coordinate system: every span of every seed points back into its source text."""
 
+from functools import lru_cache
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from extractors.measures import build_nlp, doc_offsets
 from extractors.noise import find_masks, load_noise_rules
-from extractors.sentences import load_sentence_rules, split_sentences
+from extractors.sentences import load_sentence_rules, split_sentences, tokenize
+from extractors.types import Sentence
 
 
 def test_spans_every_seed_span_points_into_source(seed_results):
@@ -50,3 +54,22 @@ def test_spans_property_random_documents(pieces):
     for clause in CLAUSES:
         if clause in pieces:
             assert clause.strip().rstrip("；。") in kept
+
+
+@lru_cache(maxsize=1)
+def _nlp():
+    return build_nlp()
+
+
+MIXED = ["委員履職檔案", "  ", "\u3000", "ABC 12", "2024年", "“有事好商量”", "——"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(CLAUSES + NOISE + MIXED), min_size=1, max_size=8))
+def test_spans_property_sentence_tokens_are_the_measure_pipelines(pieces):
+    # The tokens a sentence carries are the ones the measure pipeline cuts it into.
+    text = "".join(pieces)
+    tokens = tokenize(Sentence(0, len(text), text, None), text, text)
+    assert [(t.start, t.end) for t in tokens] == doc_offsets(_nlp().tokenizer(text))
+    assert "".join(t.text for t in tokens) == text
+    assert all(t.end > t.start for t in tokens)
