@@ -225,7 +225,7 @@ def taxonomy_check(path: Optional[Path] = typer.Argument(None, help="Taxonomy YA
 
     problems = check_taxonomy(path or DEFAULT_TAXONOMY_PATH)
     for problem in problems:
-        console.print(f"{problem.path}:{problem.line}: {problem.severity}: {problem.message}")
+        console.print(str(problem), markup=False)
     if any(p.severity == "error" for p in problems):
         raise typer.Exit(1)
     console.print(f"ok: {path or DEFAULT_TAXONOMY_PATH}")
