@@ -76,6 +76,18 @@ def _non_blank(value: str) -> str:
 Text = Annotated[str, AfterValidator(_non_blank)]
 
 
+def _regex(value: str) -> str:
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise ValueError(f"正则表达式有误 {value!r}：{exc}") from None
+    return value
+
+
+# A regular expression, checked to compile; the loader compiles it with its flags.
+Regex = Annotated[str, AfterValidator(_regex)]
+
+
 # ---------------------------------------------------------------- line-keeping parse
 
 
@@ -160,8 +172,8 @@ MESSAGES = {
     "extra_forbidden": "未知的键",
     "int_type": "应为整数（现为 {input!r}）",
     "int_from_float": "应为整数（现为 {input!r}）",
-    "float_type": "应为数（现为 {input!r}）",
-    "finite_number": "应为有限的数（现为 {input!r}）",
+    "float_type": "应为数字（现为 {input!r}）",
+    "finite_number": "应为有限的数字（现为 {input!r}）",
     "string_type": "应为文字（现为 {input!r}）",
     "bool_type": "应为 true 或 false（现为 {input!r}）",
     "dict_type": "应为映射（键: 值）",
@@ -189,9 +201,10 @@ def _message(error: dict) -> str:
     template = MESSAGES.get(error["type"])
     if template is None:
         return error["msg"]
-    ctx = dict(error.get("ctx") or {})
+    # a bound written 1 reads 1, not 1.0
+    ctx = {k: int(v) if isinstance(v, float) and v.is_integer() else v for k, v in (error.get("ctx") or {}).items()}
     if error["type"] == "literal_error":
-        ctx["expected"] = ctx.get("expected", "").replace(" or ", "、").replace(",", "、").replace("'", "")
+        ctx["expected"] = ctx.get("expected", "").replace(" or ", "、").replace(", ", "、").replace("'", "")
     try:
         return template.format(input=error.get("input"), **ctx)
     except (KeyError, IndexError, ValueError):
@@ -245,16 +258,20 @@ def _where(loc: tuple) -> str:
     return ".".join(str(p) for p in loc if not (isinstance(p, str) and p.startswith(("function-", "tagged-union["))))
 
 
-def validate(data: Any, schema: type[T], path: Path | str, *, context: Any = None, line: int | None = None) -> T:
+def validate(data: Any, schema: type[T], path: Path | str, *, context: Any = None, line: int | None = None, at: tuple = ()) -> T:
     """Validate parsed ``data`` against ``schema`` (a :class:`Schema` or any pydantic type);
     raise :class:`DataError` listing every problem, each at the line of its key or item
-    (``line`` where the data carries none, such as a spreadsheet row)."""
+    (``line`` where the data carries none, such as a spreadsheet row). ``at`` names the
+    section of ``data`` the schema describes, for a file several loaders share."""
+    part = data
+    for key in at:
+        part = require(part, key, dict, path)
     try:
-        return _adapter(schema).validate_python(plain(data), context=context)
+        return _adapter(schema).validate_python(plain(part), context=context)
     except ValidationError as exc:
         problems = []
         for error in exc.errors(include_url=False):
-            loc = tuple(error["loc"])
+            loc = tuple(at) + tuple(error["loc"])
             where = _where(loc)
             message = _message(error)
             text = f"{where}：{message}" if where else message
@@ -279,7 +296,7 @@ def data_path(name: str, data_dir: Path | None = None) -> Path:
     return (data_dir or DATA_DIR) / name
 
 
-_KIND_NAMES = {str: "文字", int: "整数", float: "数", bool: "true 或 false", list: "列表", dict: "映射"}
+_KIND_NAMES = {str: "文字", int: "整数", float: "数字", bool: "true 或 false", list: "列表", dict: "映射"}
 
 
 def require(mapping: Any, key: str, kind: type | tuple, path: Path | str) -> Any:

@@ -6,7 +6,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from extractors.knowledge import compile_pattern, data_path, load_yaml, require
+from typing import Literal
+
+from pydantic import Field, NonNegativeInt, PositiveInt
+
+from extractors.knowledge import Regex, Schema, Text, data_path, load_file
 from extractors.lines import SENTENCE_END, lost_line_breaks, virtual_lines
 from extractors.noise import unmasked_pieces
 from extractors.types import Mask, Section
@@ -38,33 +42,50 @@ class HeadingRules:
     long_line: int  # a line longer than this lost its line breaks: read it sentence by sentence
 
 
+class _Pattern(Schema):
+    kind: Text
+    rank: NonNegativeInt
+    pattern: Regex
+    heading: Literal["line", "clause", "match"]
+    scope: Literal["document", "paragraph"]
+    inline: bool = False  # optional: set on the few patterns that also match inside a line
+    max_len: PositiveInt | None = None  # optional: no length limit when absent
+
+
+class _Fixed(Schema):
+    kind: Text
+    rank: NonNegativeInt
+    max_len: PositiveInt
+
+
+class _HeadingsFile(Schema):
+    patterns: tuple[_Pattern, ...] = Field(min_length=1)
+    title_line: _Fixed
+    run_in: _Fixed
+    long_line: PositiveInt
+
+
 def load_heading_rules(path: Path | None = None) -> HeadingRules:
-    path = path or data_path("headings.yaml")
-    data = load_yaml(path)
-    patterns = []
-    for item in require(data, "patterns", list, path):
-        line = item.line_of("pattern")
-        patterns.append(
-            HeadingPattern(
-                kind=require(item, "kind", str, path),
-                rank=require(item, "rank", int, path),
-                regex=compile_pattern(require(item, "pattern", str, path), path, line),
-                whole_line=item.get("heading", "clause") == "line",
-                match_only=item.get("heading", "clause") == "match",
-                paragraph_scope=item.get("scope", "document") == "paragraph",
-                inline=bool(item.get("inline", False)),
-                max_len=item.get("max_len"),
-            )
-        )
-    title_line = require(data, "title_line", dict, path)
-    run_in = require(data, "run_in", dict, path)
+    data = load_file(path or data_path("headings.yaml"), _HeadingsFile)
     return HeadingRules(
-        patterns=tuple(patterns),
-        title_line_rank=require(title_line, "rank", int, path),
-        title_line_max=require(title_line, "max_len", int, path),
-        run_in_rank=require(run_in, "rank", int, path),
-        run_in_max=require(run_in, "max_len", int, path),
-        long_line=require(data, "long_line", int, path),
+        patterns=tuple(
+            HeadingPattern(
+                kind=p.kind,
+                rank=p.rank,
+                regex=re.compile(p.pattern),
+                whole_line=p.heading == "line",
+                match_only=p.heading == "match",
+                paragraph_scope=p.scope == "paragraph",
+                inline=p.inline,
+                max_len=p.max_len,
+            )
+            for p in data.patterns
+        ),
+        title_line_rank=data.title_line.rank,
+        title_line_max=data.title_line.max_len,
+        run_in_rank=data.run_in.rank,
+        run_in_max=data.run_in.max_len,
+        long_line=data.long_line,
     )
 
 

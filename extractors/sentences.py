@@ -9,7 +9,7 @@ from pathlib import Path
 
 import jieba
 
-from extractors.knowledge import data_path, load_yaml, require
+from extractors.knowledge import Schema, Text, data_path, load_file
 from extractors.noise import unmasked_pieces
 from extractors.types import Mask, Section, Sentence, Token
 
@@ -21,14 +21,15 @@ class SentenceRules:
     newline_ends: bool
 
 
+class _SentencesFile(Schema):
+    sentence_end: Text
+    closers: str
+    newline_ends_sentence: bool
+
+
 def load_sentence_rules(path: Path | None = None) -> SentenceRules:
-    path = path or data_path("sentences.yaml")
-    data = load_yaml(path)
-    return SentenceRules(
-        ends=frozenset(require(data, "sentence_end", str, path)),
-        closers=frozenset(require(data, "closers", str, path)),
-        newline_ends=bool(data.get("newline_ends_sentence", True)),
-    )
+    data = load_file(path or data_path("sentences.yaml"), _SentencesFile)
+    return SentenceRules(frozenset(data.sentence_end), frozenset(data.closers), data.newline_ends_sentence)
 
 
 def build_tokenizer(userdict: Path | None = None) -> jieba.Tokenizer:
