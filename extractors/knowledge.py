@@ -255,7 +255,9 @@ def _adapter(schema: Any) -> TypeAdapter:
 
 
 def _where(loc: tuple) -> str:
-    return ".".join(str(p) for p in loc if not (isinstance(p, str) and p.startswith(("function-", "tagged-union["))))
+    """``classes.第3项.code``: keys as written, list items counted from 1 as an analyst counts."""
+    parts = (f"第{p + 1}项" if isinstance(p, int) else str(p) for p in loc if not (isinstance(p, str) and p.startswith(("function-", "tagged-union["))))
+    return ".".join(parts)
 
 
 def validate(data: Any, schema: type[T], path: Path | str, *, context: Any = None, line: int | None = None, at: tuple = ()) -> T:

@@ -225,7 +225,7 @@ def taxonomy_check(path: Optional[Path] = typer.Argument(None, help="Taxonomy YA
 
     problems = check_taxonomy(path or DEFAULT_TAXONOMY_PATH)
     for problem in problems:
-        console.print(str(problem), markup=False)
+        console.print(str(problem), markup=False, soft_wrap=True)
     if any(p.severity == "error" for p in problems):
         raise typer.Exit(1)
     console.print(f"ok: {path or DEFAULT_TAXONOMY_PATH}")

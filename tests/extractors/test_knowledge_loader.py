@@ -93,7 +93,7 @@ def test_knowledge_loader_bad_regex_and_list_item_lines(tmp_path):
     path = _write(tmp_path, GOOD.replace("names: [甲, 乙]", "names:\n  - 甲\n  - 3").replace("'第.篇'", "'第(篇'"))
     problems = _problems(path)
     assert [line for line, _ in problems] == [5, 8]
-    assert problems[0][1].startswith("names.1：应为文字") and problems[1][1].startswith("pattern：正则表达式有误")
+    assert problems[0][1].startswith("names.第2项：应为文字") and problems[1][1].startswith("pattern：正则表达式有误")
 
 
 def test_knowledge_loader_reports_every_problem_at_once(tmp_path):
@@ -158,3 +158,35 @@ def test_knowledge_loader_shipped_settings_files_load():
     assert load_decision_settings().measure_c == (0.05, 0.1, 0.3)
     assert load_wording().settings["chart_dpi"] > 0
     assert load_resources() is not None
+
+
+def _line(path: Path, fragment: str) -> int:
+    return next(i for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if line.lstrip().startswith(fragment))
+
+
+def test_knowledge_loader_settings_file_reports_all_its_problems(tmp_path):
+    from models.settings import DEFAULT_SETTINGS_PATH, load_settings
+
+    text = DEFAULT_SETTINGS_PATH.read_text(encoding="utf-8")
+    path = tmp_path / "settings.yaml"
+    broken = text.replace("estimator: svm", "estimator: forest").replace("  path_words: 0.0\n", "").replace("cv_folds: 3", "cv_folds: 1")
+    path.write_text(broken + "learning_rate: 0.1\n", encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        load_settings(path)
+    found = [(p.line, p.message.split("：")[0]) for p in caught.value.problems]
+    assert found == [
+        (_line(path, "feature_weights:"), "缺少键 “feature_weights.path_words”"),
+        (_line(path, "estimator: forest"), "estimator"),
+        (_line(path, "cv_folds: 1"), "cv_folds"),
+        (_line(path, "learning_rate"), "未知的键 “learning_rate”"),
+    ]
+
+
+def test_knowledge_loader_decision_settings_name_the_grid_line(tmp_path):
+    from models.decision_features import SETTINGS_PATH, load_decision_settings
+
+    path = tmp_path / "decisions.yaml"
+    path.write_text(SETTINGS_PATH.read_text(encoding="utf-8").replace("measure_c: [0.05, 0.1, 0.3]", "measure_c: [0.05, -1]"), encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        load_decision_settings(path)
+    assert [(p.line, p.message) for p in caught.value.problems] == [(_line(path, "measure_c:"), "grid.measure_c.第2项：应大于 0（现为 -1）")]
