@@ -107,9 +107,9 @@ def _strings(mapping, key: str, path: Path, *, required: bool = True) -> list[st
     seen: set[str] = set()
     for value, line in zip(values, getattr(values, "item_lines", [None] * len(values))):
         if not isinstance(value, str) or not value:
-            raise DataError(path, line, f"{key!r}: every entry must be a non-empty string")
+            raise DataError(path, line, f"“{key}” 的每一项都应为非空文字")
         if value in seen:
-            raise DataError(path, line, f"{key!r}: {value!r} is listed twice")
+            raise DataError(path, line, f"“{key}” 中 “{value}” 重复")
         seen.add(value)
     return list(values)
 
@@ -120,7 +120,7 @@ def _alternation(words: list[str] | set[str]) -> str:
 
 def _status(value, path: Path, line: int | None) -> str:
     if value not in STATUSES:
-        raise DataError(path, line, f"unknown status {value!r} (one of {', '.join(STATUSES)})")
+        raise DataError(path, line, f"未知的状态 “{value}”（应为 {'、'.join(STATUSES)} 之一）")
     return value
 
 
@@ -131,21 +131,21 @@ def _load_measures(path: Path) -> dict:
     weak = _strings(verbs, "weak", path)
     both = set(strong) & set(weak)
     if both:
-        raise DataError(path, verbs.line_of("weak"), f"verbs both strong and weak: {'、'.join(sorted(both))}")
+        raise DataError(path, verbs.line_of("weak"), f"动词既列为 strong 又列为 weak：{'、'.join(sorted(both))}")
     pivot = _strings(verbs, "pivot", path)
     frame = _strings(verbs, "frame", path)
     every = set(strong) | set(weak)
     for name, group in (("pivot", pivot), ("frame", frame)):
         missing = set(group) - every
         if missing:
-            raise DataError(path, verbs.line_of(name), f"{name} verbs not listed as strong or weak: {'、'.join(sorted(missing))}")
+            raise DataError(path, verbs.line_of(name), f"{name} 中的动词未列入 strong 或 weak：{'、'.join(sorted(missing))}")
     roles = require(data, "roles", dict, path)
     non_measure, sentence_kinds = [], set()
     for item in require(data, "non_measure_patterns", list, path):
         kind = require(item, "kind", str, path)
         scope = item.get("scope", "clause")
         if scope not in ("clause", "sentence"):
-            raise DataError(path, item.line_of("scope"), "'scope' must be clause or sentence")
+            raise DataError(path, item.line_of("scope"), "“scope” 应为 clause 或 sentence")
         if scope == "sentence":
             sentence_kinds.add(kind)
         non_measure.append((kind, compile_pattern(require(item, "pattern", str, path), path, item.line_of("pattern"))))
@@ -192,7 +192,7 @@ def _load_bodies(path: Path) -> dict:
     for item in require(data, "levels", list, path):
         level = require(item, "level", str, path)
         if level not in LEVELS:
-            raise DataError(path, item.line_of("level"), f"unknown level {level!r} (one of {', '.join(LEVELS)})")
+            raise DataError(path, item.line_of("level"), f"未知的层级 “{level}”（应为 {'、'.join(LEVELS)} 之一）")
         level_rules.append((compile_pattern(require(item, "pattern", str, path), path, item.line_of("pattern")), level))
     level_words = require(data, "level_words", str, path)
     compile_pattern(level_words, path, data.line_of("level_words"))
@@ -200,15 +200,15 @@ def _load_bodies(path: Path) -> dict:
     for item in require(data, "bodies", list, path):
         canonical = require(item, "canonical", str, path)
         if canonical in canonicals:
-            raise DataError(path, item.line_of("canonical"), f"body {canonical!r} is listed twice")
+            raise DataError(path, item.line_of("canonical"), f"责任主体 “{canonical}” 重复")
         canonicals.append(canonical)
         forms = require(item, "patterns", list, path)
         for form, form_line in zip(forms, forms.item_lines):
             if not isinstance(form, str) or not form:
-                raise DataError(path, form_line, "a body pattern must be a non-empty string")
+                raise DataError(path, form_line, "责任主体的写法应为非空文字")
             regex = compile_pattern(form.replace("{LVL}", level_words), path, form_line)
             if "{LVL}" in form and "lvl" not in regex.groupindex:
-                raise DataError(path, form_line, "level_words must define the group 'lvl'")
+                raise DataError(path, form_line, "level_words 应定义名为 lvl 的分组")
             patterns.append(BodyPattern(canonical, regex))
     return dict(body_patterns=tuple(patterns), level_rules=tuple(level_rules), canonical_bodies=tuple(canonicals))
 
@@ -223,7 +223,7 @@ def _load_status(path: Path) -> dict:
         )
         tokens = frozenset(_strings(item, "tokens", path, required=False))
         if not tokens and not cue_patterns:
-            raise DataError(path, item.line, "a cue needs tokens or patterns")
+            raise DataError(path, item.line, "线索应有 tokens 或 patterns")
         cues.append(
             StatusCue(
                 status,
@@ -268,13 +268,13 @@ def _load_targets(path: Path) -> dict:
     for item in require(data, "patterns", list, path):
         kind = require(item, "kind", str, path)
         if kind not in TARGET_KINDS:
-            raise DataError(path, item.line_of("kind"), f"unknown target kind {kind!r} (one of {', '.join(TARGET_KINDS)})")
+            raise DataError(path, item.line_of("kind"), f"未知的目标类型 “{kind}”（应为 {'、'.join(TARGET_KINDS)} 之一）")
         comparator = item.get("comparator")
         if comparator is not None and comparator not in COMPARATORS:
-            raise DataError(path, item.line_of("comparator"), f"unknown comparator {comparator!r}")
+            raise DataError(path, item.line_of("comparator"), f"未知的比较方式 “{comparator}”（应为 {'、'.join(COMPARATORS)} 之一）")
         value = item.get("value")
-        if value is not None and not isinstance(value, (int, float)):
-            raise DataError(path, item.line_of("value"), "'value' must be a number")
+        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))):
+            raise DataError(path, item.line_of("value"), "“value” 应为数字")
         regex = compile_pattern(require(item, "pattern", str, path).replace("{NUM}", number), path, item.line_of("pattern"))
         targets.append(TargetPattern(kind, regex, None if value is None else float(value), item.get("unit_value"), comparator))
     return dict(targets=tuple(targets), target_units={str(k): str(v) for k, v in units.items()})

@@ -14,11 +14,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
 
-from extractors.knowledge import compile_pattern, data_path, load_yaml, require
+from typing import Literal
+
+from pydantic import Field, PositiveInt
+
+from extractors.knowledge import Regex, Schema, Text, data_path, load_yaml, validate
 from extractors.noise import blank_masks
 from extractors.punctuation import PUNCTUATION
 from extractors.splitting import DocumentSpan
-from extractors.types import Mask, Region
+from extractors.types import DOC_TYPES, LEVELS, Mask, Region
 
 _TITLE_MAX = 60
 
@@ -50,43 +54,68 @@ class MetadataRules:
     issuer_from_title: re.Pattern
 
 
+class _TypeRule(Schema):
+    # a rule names what it looks at: a byline, a title pattern, a body pattern (each optional)
+    type: Literal[DOC_TYPES]
+    byline: bool = False
+    title: Regex | None = None
+    body: Regex | None = None
+
+
+class _DocTypes(Schema):
+    head_chars: PositiveInt
+    rules: tuple[_TypeRule, ...] = Field(min_length=1)
+    default: Literal[DOC_TYPES]
+
+
+class _Level(Schema):
+    central: Regex
+    lower_reference: Regex
+    self_reference: dict[Literal[LEVELS], Regex]
+    place: Regex
+    not_place: Regex
+    issuer_line: Regex
+    signature_role: Regex
+    signature_name: Regex
+    municipalities: tuple[Text, ...]
+
+
+class _Issuer(Schema):
+    from_closing: Regex
+    from_title: Regex
+
+
+class _Dates(Schema):
+    date: Regex
+    issuer: _Issuer
+
+
 def load_metadata_rules(path: Path | None = None) -> MetadataRules:
     path = path or data_path("documents.yaml")
     data = load_yaml(path)
-    types = require(data, "doc_types", dict, path)
-    rules = []
-    for item in require(types, "rules", list, path):
-        rules.append(
-            TypeRule(
-                doc_type=require(item, "type", str, path),
-                byline=bool(item.get("byline", False)),
-                title=compile_pattern(item["title"], path, item.line_of("title"), re.M) if "title" in item else None,
-                body=compile_pattern(item["body"], path, item.line_of("body"), re.M) if "body" in item else None,
-            )
-        )
-    level = require(data, "level", dict, path)
+    types = validate(data, _DocTypes, path, at=("doc_types",))
+    level = validate(data, _Level, path, at=("level",))
+    extra = validate({k: data[k] for k in ("date", "issuer") if k in data}, _Dates, path)
 
-    def pattern(key: str) -> re.Pattern:
-        return compile_pattern(require(level, key, str, path), path, level.line_of(key), re.M)
+    def pattern(text: str | None) -> re.Pattern | None:
+        return None if text is None else re.compile(text, re.M)
 
-    selfref = require(level, "self_reference", dict, path)
-    issuer = require(data, "issuer", dict, path)
     return MetadataRules(
-        type_rules=tuple(rules),
-        default_type=require(types, "default", str, path),
-        head_chars=require(types, "head_chars", int, path),
-        central=pattern("central"),
-        lower_reference=pattern("lower_reference"),
-        self_reference=tuple((name, compile_pattern(rx, path, selfref.line_of(name))) for name, rx in selfref.items()),
-        place=pattern("place"),
-        not_place=pattern("not_place"),
-        issuer_line=pattern("issuer_line"),
-        signature_role=pattern("signature_role"),
-        signature_name=pattern("signature_name"),
-        municipalities=frozenset(require(level, "municipalities", list, path)),
-        date=compile_pattern(require(data, "date", str, path), path, data.line_of("date")),
-        issuer_from_closing=compile_pattern(require(issuer, "from_closing", str, path), path, issuer.line_of("from_closing")),
-        issuer_from_title=compile_pattern(require(issuer, "from_title", str, path), path, issuer.line_of("from_title")),
+        type_rules=tuple(TypeRule(r.type, r.byline, pattern(r.title), pattern(r.body)) for r in types.rules),
+        default_type=types.default,
+        head_chars=types.head_chars,
+        central=pattern(level.central),
+        lower_reference=pattern(level.lower_reference),
+        self_reference=tuple((name, re.compile(rx)) for name, rx in level.self_reference.items()),
+        place=pattern(level.place),
+        not_place=pattern(level.not_place),
+        issuer_line=pattern(level.issuer_line),
+        signature_role=pattern(level.signature_role),
+        signature_name=pattern(level.signature_name),
+        municipalities=frozenset(level.municipalities),
+        date=re.compile(extra.date),
+        issuer_from_closing=re.compile(extra.issuer.from_closing),
+        issuer_from_title=re.compile(extra.issuer.from_title),
     )
 
 

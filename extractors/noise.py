@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from extractors.knowledge import DataError, compile_pattern, data_path, load_yaml, require
+from pydantic import Field
+
+from extractors.knowledge import Regex, Schema, Text, data_path, load_file
 from extractors.types import Mask, Placeholder
 
 
@@ -17,21 +19,26 @@ class NoiseRules:
     placeholders: tuple[re.Pattern, ...]
 
 
+class _Mask(Schema):
+    kind: Text
+    pattern: Regex
+
+
+class _Placeholder(Schema):
+    pattern: Regex
+
+
+class _NoiseFile(Schema):
+    masks: tuple[_Mask, ...] = Field(min_length=1)
+    placeholders: tuple[_Placeholder, ...]
+
+
 def load_noise_rules(path: Path | None = None) -> NoiseRules:
-    path = path or data_path("noise.yaml")
-    data = load_yaml(path)
-    masks = []
-    for item in require(data, "masks", list, path):
-        kind = require(item, "kind", str, path)
-        pattern = require(item, "pattern", str, path)
-        masks.append((kind, compile_pattern(pattern, path, item.line_of("pattern"), re.M)))
-    placeholders = []
-    for item in require(data, "placeholders", list, path):
-        pattern = require(item, "pattern", str, path)
-        placeholders.append(compile_pattern(pattern, path, item.line_of("pattern"), re.M))
-    if not masks:
-        raise DataError(path, data.line, "no mask rules")
-    return NoiseRules(tuple(masks), tuple(placeholders))
+    data = load_file(path or data_path("noise.yaml"), _NoiseFile)
+    return NoiseRules(
+        tuple((m.kind, re.compile(m.pattern, re.M)) for m in data.masks),
+        tuple(re.compile(p.pattern, re.M) for p in data.placeholders),
+    )
 
 
 def _lines(text: str) -> list[tuple[int, int]]:

@@ -26,7 +26,9 @@ from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfplumber.utils.exceptions import PdfminerException
 
 from extractors.errors import SourceError
-from extractors.knowledge import compile_pattern, data_path, load_yaml, require
+from pydantic import Field, PositiveInt
+
+from extractors.knowledge import Regex, Schema, data_path, load_file
 from extractors.punctuation import PUNCTUATION
 from extractors.sections import load_heading_rules
 from extractors.types import Extraction
@@ -73,28 +75,36 @@ class _Table:
     cells: list[list[str | None]]
 
 
+class _RepeatedLine(Schema):
+    min_pages: PositiveInt
+    min_share: float = Field(ge=0, le=1)
+
+
+class _PdfFile(Schema):
+    page_number_patterns: tuple[Regex, ...]
+    furniture_zone_lines: int = Field(ge=0)
+    repeated_line: _RepeatedLine
+    paragraph_starts: tuple[Regex, ...]
+    max_cid_share: float = Field(ge=0, le=1)
+    detect_tables: bool
+    table_cell_separator: str
+
+
 def load_pdf_layout(path: str | Path | None = None) -> PdfLayout:
     """Read and validate ``extractors/data/pdf.yaml`` (or the file given)."""
     path = Path(path) if path else data_path("pdf.yaml")
-    data = load_yaml(path)
-
-    def patterns(key: str) -> tuple[re.Pattern, ...]:
-        items = require(data, key, list, path)
-        lines = getattr(items, "item_lines", [items.line] * len(items))
-        return tuple(compile_pattern(str(p), path, line) for p, line in zip(items, lines))
-
-    repeated = require(data, "repeated_line", dict, path)
+    data = load_file(path, _PdfFile)
     return PdfLayout(
-        page_number=patterns("page_number_patterns"),
-        headings=load_heading_rules(data_path("headings.yaml", path.parent)).line_start + patterns("paragraph_starts"),
-        zone_lines=require(data, "furniture_zone_lines", int, path),
-        repeat_min_pages=require(repeated, "min_pages", int, path),
-        repeat_min_share=float(require(repeated, "min_share", (int, float), path)),
+        page_number=tuple(re.compile(p) for p in data.page_number_patterns),
+        headings=load_heading_rules(data_path("headings.yaml", path.parent)).line_start + tuple(re.compile(p) for p in data.paragraph_starts),
+        zone_lines=data.furniture_zone_lines,
+        repeat_min_pages=data.repeated_line.min_pages,
+        repeat_min_share=data.repeated_line.min_share,
         sentence_final=PUNCTUATION.sentence_final,
         closing_marks=PUNCTUATION.closing_marks,
-        max_cid_share=float(require(data, "max_cid_share", (int, float), path)),
-        detect_tables=require(data, "detect_tables", bool, path),
-        cell_separator=require(data, "table_cell_separator", str, path),
+        max_cid_share=data.max_cid_share,
+        detect_tables=data.detect_tables,
+        cell_separator=data.table_cell_separator,
     )
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Iterator
 
 from extractors.errors import SourceError
-from extractors.knowledge import data_path, load_yaml
+from extractors.knowledge import Schema, Text, data_path, load_file
 from extractors.types import Extraction, SourceText
 
 TEXT_SUFFIXES = {".txt": "txt", ".md": "md", ".text": "txt"}
@@ -21,10 +21,13 @@ DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 _GB_FAMILY = {"gb2312", "gbk", "gb18030", "hz", "cp936"}
 
 
+class _SourcesFile(Schema):
+    skip_in_folders: tuple[Text, ...]
+
+
 @lru_cache(maxsize=1)
 def _folder_skips() -> tuple[str, ...]:
-    data = load_yaml(data_path("sources.yaml"))
-    return tuple(str(p).lower() for p in data.get("skip_in_folders") or ())
+    return tuple(p.lower() for p in load_file(data_path("sources.yaml"), _SourcesFile).skip_in_folders)
 
 
 def skipped_in_folder(file: Path) -> bool:

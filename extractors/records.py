@@ -9,31 +9,29 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
 from extractors.errors import SourceError
-from extractors.knowledge import DataError, data_path, load_yaml, require
+from pydantic import Field
+
+from extractors.knowledge import Schema, Text, data_path, load_file
 
 
-@dataclass(frozen=True)
-class RecordFields:
-    text_fields: tuple[str, ...]
-    title_fields: tuple[str, ...]
+class RecordFields(Schema):
+    """Which fields of a JSON-lines record hold the text and the title (``records.yaml``)."""
+
+    text_fields: tuple[Text, ...] = Field(min_length=1)
+    title_fields: tuple[Text, ...]
     prepend_title: bool
 
 
 @lru_cache(maxsize=4)
 def load_record_fields(path: Path | None = None) -> RecordFields:
     path = path or data_path("records.yaml")
-    data = load_yaml(path)
-    texts = require(data, "text_fields", list, path)
-    titles = require(data, "title_fields", list, path)
-    if not texts or not all(isinstance(f, str) and f for f in texts + titles):
-        raise DataError(path, data.line, "text_fields and title_fields must be lists of field names")
-    return RecordFields(tuple(texts), tuple(titles), bool(data.get("prepend_title", True)))
+    return load_file(path, RecordFields)
 
 
 def _first(record: dict, fields: tuple[str, ...]) -> str | None:

@@ -6,7 +6,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from extractors.knowledge import DataError, compile_pattern, data_path, load_yaml, require
+from typing import Literal
+
+from pydantic import Field, NonNegativeInt, PositiveInt
+
+from extractors.knowledge import DataError, Regex, Schema, Text, data_path, load_file
 from extractors.lines import SENTENCE_END, lost_line_breaks, virtual_lines
 from extractors.noise import unmasked_pieces
 from extractors.punctuation import PUNCTUATION
@@ -44,41 +48,60 @@ class HeadingRules:
         return any(regex.match(line) for regex in self.line_start)
 
 
+class _Pattern(Schema):
+    kind: Text
+    rank: NonNegativeInt
+    pattern: Regex
+    heading: Literal["line", "clause", "match"]
+    scope: Literal["document", "paragraph"]
+    inline: bool = False  # optional: set on the few patterns that also match inside a line
+    max_len: PositiveInt | None = None  # optional: no length limit when absent
+
+
+class _Fixed(Schema):
+    kind: Text
+    rank: NonNegativeInt
+    max_len: PositiveInt
+
+
+class _HeadingsFile(Schema):
+    patterns: tuple[_Pattern, ...] = Field(min_length=1)
+    title_line: _Fixed
+    run_in: _Fixed
+    long_line: PositiveInt
+    line_start_kinds: tuple[Text, ...] = Field(min_length=1)  # heading kinds that also start a PDF paragraph
+
+
 def load_heading_rules(path: Path | None = None) -> HeadingRules:
     path = path or data_path("headings.yaml")
-    data = load_yaml(path)
-    patterns = []
-    for item in require(data, "patterns", list, path):
-        line = item.line_of("pattern")
-        patterns.append(
-            HeadingPattern(
-                kind=require(item, "kind", str, path),
-                rank=require(item, "rank", int, path),
-                regex=compile_pattern(require(item, "pattern", str, path), path, line),
-                whole_line=item.get("heading", "clause") == "line",
-                match_only=item.get("heading", "clause") == "match",
-                paragraph_scope=item.get("scope", "document") == "paragraph",
-                inline=bool(item.get("inline", False)),
-                max_len=item.get("max_len"),
-            )
+    data = load_file(path, _HeadingsFile)
+    patterns = tuple(
+        HeadingPattern(
+            kind=p.kind,
+            rank=p.rank,
+            regex=re.compile(p.pattern),
+            whole_line=p.heading == "line",
+            match_only=p.heading == "match",
+            paragraph_scope=p.scope == "paragraph",
+            inline=p.inline,
+            max_len=p.max_len,
         )
-    kinds = require(data, "line_start_kinds", list, path)
+        for p in data.patterns
+    )
     by_kind: dict[str, list[re.Pattern]] = {}
     for pattern in patterns:
         by_kind.setdefault(pattern.kind, []).append(pattern.regex)
-    for kind, line in zip(kinds, getattr(kinds, "item_lines", [kinds.line] * len(kinds))):
-        if kind not in by_kind:
-            raise DataError(path, line, f"line_start_kinds：没有这种标题 {kind!r}（patterns 里的 kind 才行）")
-    title_line = require(data, "title_line", dict, path)
-    run_in = require(data, "run_in", dict, path)
+    unknown = [kind for kind in data.line_start_kinds if kind not in by_kind]
+    if unknown:
+        raise DataError(path, None, f"line_start_kinds：没有这种标题 {'、'.join(unknown)}（patterns 里的 kind 才行）")
     return HeadingRules(
-        patterns=tuple(patterns),
-        title_line_rank=require(title_line, "rank", int, path),
-        title_line_max=require(title_line, "max_len", int, path),
-        run_in_rank=require(run_in, "rank", int, path),
-        run_in_max=require(run_in, "max_len", int, path),
-        long_line=require(data, "long_line", int, path),
-        line_start=tuple(regex for kind in kinds for regex in by_kind[kind]),
+        patterns=patterns,
+        title_line_rank=data.title_line.rank,
+        title_line_max=data.title_line.max_len,
+        run_in_rank=data.run_in.rank,
+        run_in_max=data.run_in.max_len,
+        long_line=data.long_line,
+        line_start=tuple(regex for kind in data.line_start_kinds for regex in by_kind[kind]),
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from extractors.knowledge import data_path, load_yaml
+from extractors.knowledge import Schema, data_path, load_file
 from extractors.noise import unmasked_pieces
 from extractors.punctuation import PUNCTUATION
 from extractors.tokens import word_spans
@@ -19,15 +19,14 @@ class SentenceRules:
     newline_ends: bool
 
 
+class _SentencesFile(Schema):
+    newline_ends_sentence: bool
+
+
 def load_sentence_rules(path: Path | None = None) -> SentenceRules:
-    path = path or data_path("sentences.yaml")
-    data = load_yaml(path)
+    data = load_file(path or data_path("sentences.yaml"), _SentencesFile)
     # The marks themselves are in punctuation.yaml, shared with every other stage.
-    return SentenceRules(
-        ends=frozenset(PUNCTUATION.sentence_final),
-        closers=frozenset(PUNCTUATION.closing_marks),
-        newline_ends=bool(data.get("newline_ends_sentence", True)),
-    )
+    return SentenceRules(frozenset(PUNCTUATION.sentence_final), frozenset(PUNCTUATION.closing_marks), data.newline_ends_sentence)
 
 
 def _raw_sentences(text: str, start: int, end: int, rules: SentenceRules) -> list[tuple[int, int]]:

@@ -6,7 +6,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from extractors.knowledge import compile_pattern, data_path, load_yaml, require
+from pydantic import Field, PositiveInt
+
+from extractors.knowledge import Regex, Schema, data_path, load_yaml, validate
 from extractors.lines import lost_line_breaks, virtual_lines
 from extractors.noise import unmasked_pieces
 from extractors.punctuation import PUNCTUATION
@@ -42,22 +44,33 @@ class DocumentSpan:
     closing: str | None = None  # 作者系… text
 
 
+class _SplitSection(Schema):
+    """The ``split:`` section of ``documents.yaml``."""
+
+    part_marker: Regex
+    inline_part_marker: Regex
+    long_line: PositiveInt
+    byline: Regex
+    inline_byline: Regex
+    closing: Regex
+    title_lines: PositiveInt
+    title_max_len: PositiveInt
+    min_document_chars: PositiveInt
+    duplicate_threshold: float = Field(ge=0, le=1)
+
+
+_SPLIT_PATTERNS = ("part_marker", "inline_part_marker", "byline", "inline_byline", "closing")
+
+
 def load_split_rules(path: Path | None = None) -> SplitRules:
     path = path or data_path("documents.yaml")
-    data = require(load_yaml(path), "split", dict, path)
-    patterns = {
-        key: compile_pattern(require(data, key, str, path), path, data.line_of(key), re.M)
-        for key in ("part_marker", "inline_part_marker", "byline", "inline_byline", "closing")
-    }
+    data = validate(load_yaml(path), _SplitSection, path, at=("split",))
+    patterns = {key: re.compile(getattr(data, key), re.M) for key in _SPLIT_PATTERNS}
     inline_break = re.compile(f"(?:{patterns['inline_part_marker'].pattern})|(?:{patterns['inline_byline'].pattern})")
     return SplitRules(
         **patterns,
         inline_break=inline_break,
-        long_line=require(data, "long_line", int, path),
-        title_lines=require(data, "title_lines", int, path),
-        title_max_len=require(data, "title_max_len", int, path),
-        min_document_chars=require(data, "min_document_chars", int, path),
-        duplicate_threshold=float(require(data, "duplicate_threshold", (int, float), path)),
+        **{k: v for k, v in data.model_dump().items() if k not in _SPLIT_PATTERNS},
     )
 
 

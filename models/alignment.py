@@ -14,22 +14,22 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Literal, Sequence
 
 import numpy as np
 import scipy.sparse as sp
+from pydantic import Field, PositiveInt, field_validator
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from extractors.knowledge import Schema, load_file
 from extractors.reading import to_simplified
 from extractors.tokens import words
 from extractors.types import CatalogueEntry
-from models.problems import Problem, compose_mapping, line_of, mapping_items, raise_on_errors, value_of
 
 DEFAULT_ALIGNMENT_PATH = Path(__file__).with_name("alignment.yaml")
 
-_COMBINE_METHODS = ("weighted", "max")
 _KEEP = re.compile(r"[\w\u4e00-\u9fff]")
 _DROP = re.compile(r"[^\w\u4e00-\u9fff]+")
 
@@ -48,60 +48,25 @@ __all__ = [
 # ---------------------------------------------------------------- settings
 
 
-@dataclass(frozen=True)
-class AlignmentSettings:
-    threshold: float
-    combine: str  # weighted | max
-    word_weight: float  # weight of the word cosine in ``weighted``; the char cosine gets the rest
-    char_ngram_range: tuple[int, int]
-    evaluation: dict = field(default_factory=dict, hash=False)  # what justified the threshold
-    path: str = ""
+class AlignmentSettings(Schema):
+    threshold: float = Field(ge=0, le=1)
+    combine: Literal["weighted", "max"]
+    word_weight: float = Field(ge=0, le=1)  # weight of the word cosine in ``weighted``; the char cosine gets the rest
+    char_ngram_range: tuple[PositiveInt, PositiveInt]
+    evaluation: dict[str, Any]  # what justified the threshold
+    path: str = ""  # set by the loader, not written in the file
 
-
-_SETTING_KEYS = {"threshold", "combine", "word_weight", "char_ngram_range", "evaluation"}
+    @field_validator("char_ngram_range")
+    @classmethod
+    def _ordered(cls, value: tuple[int, int]) -> tuple[int, int]:
+        if value[0] > value[1]:
+            raise ValueError(f"应为 [最小, 最大]（现为 {list(value)}）")
+        return value
 
 
 def load_alignment_settings(path: str | Path = DEFAULT_ALIGNMENT_PATH) -> AlignmentSettings:
     """Read and validate ``alignment.yaml``; all problems are reported with file and line."""
-    path = str(path)
-    root = compose_mapping(path)
-    problems: list[Problem] = []
-    values: dict = {}
-    for key, key_node, node in mapping_items(root):
-        where = line_of(key_node)
-        value = value_of(node)
-        if key not in _SETTING_KEYS:
-            problems.append(Problem(path, where, "error", f"未知的键 “{key}”"))
-        elif key in ("threshold", "word_weight"):
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
-                problems.append(Problem(path, where, "error", f"{key} 应为 0 到 1 之间的数"))
-            else:
-                values[key] = float(value)
-        elif key == "combine":
-            if value not in _COMBINE_METHODS:
-                problems.append(Problem(path, where, "error", f"combine 应为 {' 或 '.join(_COMBINE_METHODS)}"))
-            else:
-                values[key] = value
-        elif key == "char_ngram_range":
-            if (
-                not isinstance(value, list)
-                or len(value) != 2
-                or not all(isinstance(v, int) and not isinstance(v, bool) and v >= 1 for v in value)
-                or value[0] > value[1]
-            ):
-                problems.append(Problem(path, where, "error", "char_ngram_range 应为 [最小, 最大] 两个正整数"))
-            else:
-                values[key] = (value[0], value[1])
-        elif key == "evaluation":
-            if not isinstance(value, dict):
-                problems.append(Problem(path, where, "error", "evaluation 应为映射"))
-            else:
-                values[key] = value
-    for name in ("threshold", "combine", "word_weight", "char_ngram_range"):
-        if name not in values and not any(p.line and name in p.message for p in problems):
-            problems.append(Problem(path, None, "error", f"缺少键 “{name}”"))
-    raise_on_errors(problems)
-    return AlignmentSettings(path=path, **values)
+    return load_file(path, AlignmentSettings).model_copy(update={"path": str(path)})
 
 
 # ---------------------------------------------------------------- features

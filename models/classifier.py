@@ -26,16 +26,6 @@ from models.features import ClassifierInput, build_features
 
 __all__ = ["ClassifierInput", "Classification", "CatalogueClassifier", "classification_from_scores", "share_context"]
 
-DEFAULT_FEATURE_WEIGHTS = {
-    "text_words": 1.0,
-    "object_words": 0.5,
-    "heading_words": 0.6,
-    "path_words": 0.3,
-    "sentence_words": 0.5,
-    "text_chars": 1.0,
-}
-
-
 @dataclass(frozen=True)
 class Classification:
     category: str
@@ -120,10 +110,10 @@ class CatalogueClassifier(BaseEstimator, ClassifierMixin):
         feature_weights: Mapping[str, float] | None = None,
         C: float = 4.0,
         estimator: str = "logreg",
-        calibration_folds: int = 3,
-        review_threshold: float = 0.45,
-        secondary_threshold: float = 0.15,
-        secondary_share: float = 0.5,
+        calibration_folds: int | None = None,
+        review_threshold: float | None = None,
+        secondary_threshold: float | None = None,
+        secondary_share: float | None = None,
         random_state: int = 0,
         context_share: float = 0.0,
     ):
@@ -137,6 +127,15 @@ class CatalogueClassifier(BaseEstimator, ClassifierMixin):
         self.random_state = random_state
         self.context_share = context_share
 
+    def _setting(self, name: str):
+        """A parameter left as None is the one in ``settings.yaml`` (no second default here)."""
+        value = getattr(self, name)
+        if value is None:
+            from models.settings import load_settings
+
+            value = getattr(load_settings(), name)
+        return value
+
     def _linear(self):
         if self.estimator == "svm":
             return LinearSVC(C=self.C, class_weight="balanced", random_state=self.random_state)
@@ -148,15 +147,16 @@ class CatalogueClassifier(BaseEstimator, ClassifierMixin):
         if len(X) != len(y):
             raise ValueError(f"{len(X)} inputs but {len(y)} labels")
         weights = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
-        self.features_ = build_features(self.feature_weights or DEFAULT_FEATURE_WEIGHTS)
+        self.features_ = build_features(self._setting("feature_weights"))
         matrix = self.features_.fit_transform(X)
         labels, counts = np.unique(y, return_counts=True)
         if len(labels) < 2:
             raise ValueError("need at least two classes to train")
         # Calibration needs every class in every fold.
-        self.calibrated_ = bool(counts.min() >= self.calibration_folds)
+        calibration_folds = self._setting("calibration_folds")
+        self.calibrated_ = bool(counts.min() >= calibration_folds)
         if self.calibrated_:
-            folds = StratifiedKFold(self.calibration_folds, shuffle=True, random_state=self.random_state)
+            folds = StratifiedKFold(calibration_folds, shuffle=True, random_state=self.random_state)
             self.estimator_ = CalibratedClassifierCV(self._linear(), method="sigmoid", cv=folds)
         elif self.estimator == "svm":
             self.estimator_ = LogisticRegression(C=self.C, class_weight="balanced", max_iter=2000)
@@ -186,15 +186,14 @@ class CatalogueClassifier(BaseEstimator, ClassifierMixin):
         order = list(class_order) if class_order is not None else list(self.classes_)
         index = {code: i for i, code in enumerate(self.classes_)}
         probabilities = share_context(self.predict_proba(X), X, self.context_share)
+        thresholds = {k: self._setting(k) for k in ("review_threshold", "secondary_threshold", "secondary_share")}
         results = []
         for row in probabilities:
             scores = {code: float(row[index[code]]) if code in index else 0.0 for code in order}
             results.append(
                 classification_from_scores(
                     scores,
-                    review_threshold=self.review_threshold,
-                    secondary_threshold=self.secondary_threshold,
-                    secondary_share=self.secondary_share,
+                    **thresholds,
                     names=names,
                 )
             )

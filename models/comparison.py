@@ -16,18 +16,19 @@
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import lru_cache
 from itertools import combinations
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
+from typing import Iterable, Literal, Mapping, Sequence
 
 import numpy as np
-import yaml
+from pydantic import PositiveInt, field_validator, model_validator
 
+from extractors.knowledge import Problem, Schema, Text, load_file, load_yaml, raise_on_errors, validate
 from extractors.reading import to_simplified
 from extractors.types import CatalogueEntry
 from models.alignment import MeasureSimilarity
-from models.problems import Problem, compose_mapping, line_of, mapping_items, raise_on_errors, value_of
 
 DEFAULT_COMPARISON_PATH = Path(__file__).with_name("comparison.yaml")
 CONCRETENESS_FLAGS = ("explicit_body", "quantified_target", "deadline", "initiative")
@@ -38,6 +39,7 @@ __all__ = [
     "GroupSpec",
     "Group",
     "load_comparison_settings",
+    "default_comparison_settings",
     "load_compare_mapping",
     "resolve_groups",
     "groups_from_metadata",
@@ -55,49 +57,33 @@ __all__ = [
 # ---------------------------------------------------------------- settings
 
 
-@dataclass(frozen=True)
-class ComparisonSettings:
-    reuse_ngram: int = 8
-    unclassified_label: str = "UNCLASSIFIED"
-    concreteness: Mapping[str, float] = field(default_factory=lambda: {f: 1.0 for f in CONCRETENESS_FLAGS}, hash=False)
-    quantified_kinds: tuple[str, ...] = ("frequency", "count", "coverage")
-    deadline_kinds: tuple[str, ...] = ("deadline",)
+class ComparisonSettings(Schema):
+    reuse_ngram: PositiveInt
+    unclassified_label: Text
+    concreteness: dict[Literal[CONCRETENESS_FLAGS], float]
+    quantified_kinds: tuple[str, ...]
+    deadline_kinds: tuple[str, ...]
+
+    @field_validator("concreteness")
+    @classmethod
+    def _weights(cls, value: dict) -> dict:
+        missing = [f for f in CONCRETENESS_FLAGS if f not in value]
+        if missing:
+            raise ValueError(f"缺少 {', '.join(missing)}（应包含且只包含：{', '.join(CONCRETENESS_FLAGS)}）")
+        if any(v < 0 for v in value.values()) or not sum(value.values()):
+            raise ValueError("权重应为非负数，且不能全为 0")
+        return value
 
 
 def load_comparison_settings(path: str | Path = DEFAULT_COMPARISON_PATH) -> ComparisonSettings:
     """Read and validate ``comparison.yaml``; problems carry file and line."""
-    path = str(path)
-    root = compose_mapping(path)
-    problems: list[Problem] = []
-    values: dict = {}
-    for key, key_node, node in mapping_items(root):
-        where, value = line_of(key_node), value_of(node)
-        if key == "reuse_ngram":
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                problems.append(Problem(path, where, "error", "reuse_ngram 应为正整数"))
-            else:
-                values[key] = value
-        elif key == "unclassified_label":
-            if not isinstance(value, str) or not value.strip():
-                problems.append(Problem(path, where, "error", "unclassified_label 应为非空文字"))
-            else:
-                values[key] = value
-        elif key == "concreteness":
-            if not isinstance(value, dict) or set(value) != set(CONCRETENESS_FLAGS):
-                problems.append(Problem(path, where, "error", f"concreteness 应包含且只包含：{', '.join(CONCRETENESS_FLAGS)}"))
-            elif not all(isinstance(v, (int, float)) and not isinstance(v, bool) and v >= 0 for v in value.values()) or not sum(value.values()):
-                problems.append(Problem(path, where, "error", "concreteness 的权重应为非负数，且不能全为 0"))
-            else:
-                values[key] = {k: float(v) for k, v in value.items()}
-        elif key in ("quantified_kinds", "deadline_kinds"):
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                problems.append(Problem(path, where, "error", f"{key} 应为文字列表"))
-            else:
-                values[key] = tuple(value)
-        else:
-            problems.append(Problem(path, where, "error", f"未知的键 “{key}”"))
-    raise_on_errors(problems)
-    return ComparisonSettings(**values)
+    return load_file(path, ComparisonSettings)
+
+
+@lru_cache(maxsize=1)
+def default_comparison_settings() -> ComparisonSettings:
+    """The shipped ``comparison.yaml``, read once: the values callers get when they pass none."""
+    return load_comparison_settings()
 
 
 # ---------------------------------------------------------------- groups
@@ -123,6 +109,42 @@ class Group:
     origin: str  # mapping | metadata
 
 
+class _GroupEntry(Schema):
+    name: Text
+    city: Text | None = None
+    counties: tuple[Text, ...] | None = None
+    peers: tuple[Text, ...] | None = None  # one file name may stand for the several documents it holds
+    note: str | None = None
+
+    @field_validator("counties", "peers", mode="before")
+    @classmethod
+    def _one_or_many(cls, value):
+        return (value,) if isinstance(value, str) else value
+
+    @field_validator("counties", "peers")
+    @classmethod
+    def _not_empty(cls, value):
+        if value is not None and not value:
+            raise ValueError("应列出至少一篇文档")
+        return value
+
+    @model_validator(mode="after")
+    def _one_kind(self):
+        if self.peers is not None:
+            if self.city is not None or self.counties is not None:
+                raise ValueError(f"组 “{self.name}”：peers 不能与 city/counties 同时出现")
+        elif self.city is None:
+            raise ValueError(f"组 “{self.name}”：需要 city（及 counties）或 peers")
+        elif self.counties is None:
+            raise ValueError(f"组 “{self.name}”：counties 应列出至少一篇文档")
+        return self
+
+
+class _MappingFile(Schema):
+    use_metadata: bool = True  # a user's file: leaving it out means metadata groups too
+    groups: tuple[_GroupEntry, ...]
+
+
 def load_compare_mapping(path: str | Path) -> tuple[list[GroupSpec], bool]:
     """Groups of a mapping file and whether metadata groups are wanted too (``use_metadata``).
 
@@ -137,80 +159,22 @@ def load_compare_mapping(path: str | Path) -> tuple[list[GroupSpec], bool]:
             peers: ["004_d26b86c6ea9d91ed.txt#1", "004_d26b86c6ea9d91ed.txt#2"]
     """
     path = str(path)
-    root = compose_mapping(path)
-    problems: list[Problem] = []
+    data = load_yaml(path)
+    checked = validate(data, _MappingFile, path)
+    lines = data["groups"].item_lines
     specs: list[GroupSpec] = []
-    use_metadata = True
-    seen_groups = False
-    for key, key_node, node in mapping_items(root):
-        if key == "use_metadata":
-            value = value_of(node)
-            if not isinstance(value, bool):
-                problems.append(Problem(path, line_of(key_node), "error", "use_metadata 应为 true 或 false"))
-            else:
-                use_metadata = value
-        elif key == "groups":
-            seen_groups = True
-            if not isinstance(node, yaml.SequenceNode):
-                problems.append(Problem(path, line_of(node), "error", "groups 应为列表"))
-                continue
-            names: set[str] = set()
-            for item in node.value:
-                spec = _group_spec(item, path, problems)
-                if spec is None:
-                    continue
-                if spec.name in names:
-                    problems.append(Problem(path, spec.line, "error", f"组名 “{spec.name}” 重复"))
-                names.add(spec.name)
-                specs.append(spec)
+    problems: list[Problem] = []
+    names: set[str] = set()
+    for entry, line in zip(checked.groups, lines):
+        if entry.name in names:
+            problems.append(Problem(path, line, f"组名 “{entry.name}” 重复"))
+        names.add(entry.name)
+        if entry.peers is not None:
+            specs.append(GroupSpec(entry.name, "peers", None, entry.peers, line))
         else:
-            problems.append(Problem(path, line_of(key_node), "error", f"未知的键 “{key}”（可用：groups, use_metadata）"))
-    if not seen_groups:
-        problems.append(Problem(path, None, "error", "缺少键 “groups”"))
+            specs.append(GroupSpec(entry.name, "city_county", entry.city, entry.counties, line))
     raise_on_errors(problems)
-    return specs, use_metadata
-
-
-def _strings(node: yaml.Node) -> list[str] | None:
-    value = value_of(node)
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list) and value and all(isinstance(v, str) and v.strip() for v in value):
-        return list(value)
-    return None
-
-
-def _group_spec(item: yaml.Node, path: str, problems: list[Problem]) -> GroupSpec | None:
-    where = line_of(item)
-    if not isinstance(item, yaml.MappingNode):
-        problems.append(Problem(path, where, "error", "每个组应为映射（name, city + counties 或 peers）"))
-        return None
-    fields_ = {key: node for key, _, node in mapping_items(item)}
-    unknown = set(fields_) - {"name", "city", "counties", "peers", "note"}
-    for key in sorted(unknown):
-        problems.append(Problem(path, where, "error", f"组中未知的键 “{key}”"))
-    name = value_of(fields_["name"]) if "name" in fields_ else None
-    if not isinstance(name, str) or not name.strip():
-        problems.append(Problem(path, where, "error", "组缺少 name"))
-        return None
-    if "peers" in fields_:
-        if "city" in fields_ or "counties" in fields_:
-            problems.append(Problem(path, where, "error", f"组 “{name}”：peers 不能与 city/counties 同时出现"))
-            return None
-        peers = _strings(fields_["peers"])
-        if not peers:  # one file name may stand for the several documents it holds
-            problems.append(Problem(path, line_of(fields_["peers"]), "error", f"组 “{name}”：peers 应列出文档"))
-            return None
-        return GroupSpec(name, "peers", None, tuple(peers), where)
-    city = value_of(fields_["city"]) if "city" in fields_ else None
-    counties = _strings(fields_["counties"]) if "counties" in fields_ else None
-    if not isinstance(city, str) or not city.strip():
-        problems.append(Problem(path, where, "error", f"组 “{name}”：需要 city（及 counties）或 peers"))
-        return None
-    if not counties:
-        problems.append(Problem(path, line_of(fields_.get("counties", item)), "error", f"组 “{name}”：counties 应列出至少一篇文档"))
-        return None
-    return GroupSpec(name, "city_county", city, tuple(counties), where)
+    return specs, checked.use_metadata
 
 
 def _resolve(reference: str, documents: Sequence[dict]) -> list[dict]:
@@ -321,7 +285,7 @@ def comparison_groups(documents: Sequence[dict], mapping: str | Path | None = No
 
 
 def measure_category(entry: CatalogueEntry, settings: ComparisonSettings | None = None) -> str:
-    label = (settings or ComparisonSettings()).unclassified_label
+    label = (settings or default_comparison_settings()).unclassified_label
     return entry.category or label
 
 
@@ -382,7 +346,7 @@ def compare_city_county(
     ``threshold`` (one county measure may take up several city measures); a county
     measure similar enough to no city measure is added.
     """
-    settings = settings or ComparisonSettings()
+    settings = settings or default_comparison_settings()
     scores = _scores(city_rows, county_rows, similarity)
     taken_up, left_out, added = [], [], []
     for i, row in enumerate(city_rows):
@@ -458,7 +422,7 @@ def compare_peers(rows_a: Sequence[CatalogueEntry], rows_b: Sequence[CatalogueEn
 
 
 def measure_flags(entry: CatalogueEntry, settings: ComparisonSettings | None = None) -> dict:
-    settings = settings or ComparisonSettings()
+    settings = settings or default_comparison_settings()
     kinds = {t.kind for t in entry.targets}
     return {
         "explicit_body": any(b.explicit for b in entry.bodies),
@@ -475,7 +439,7 @@ def concreteness(rows: Sequence[CatalogueEntry], documents: Sequence[dict] = (),
     ``documents`` (rows of documents.jsonl) adds documents without measures and the
     length for measures per 1,000 characters.
     """
-    settings = settings or ComparisonSettings()
+    settings = settings or default_comparison_settings()
     weights = settings.concreteness
     total = sum(weights.values())
     per_measure = []
@@ -558,7 +522,7 @@ def compare_documents(
     ``texts`` maps ``source_path`` to the decoded source text (for text reuse);
     a document whose text is missing gets ``text_reuse: None``.
     """
-    settings = settings or ComparisonSettings()
+    settings = settings or default_comparison_settings()
     docs = {d["doc_id"]: d for d in documents}
     by_doc: dict[str, list[CatalogueEntry]] = {}
     for row in rows:

@@ -23,12 +23,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
+from typing import Annotated, Iterable, Literal, Sequence
 
-import yaml
+from pydantic import BeforeValidator, ValidationInfo, field_validator
 
+from extractors.knowledge import DataError, Problem, Schema, Text, load_yaml, raise_on_errors, validate
 from extractors.types import STATUSES, Body, CatalogueEntry
-from models.problems import Problem, compose_file, line_of, mapping_items, raise_on_errors, value_of
 
 CORRECTION_KEYS = ("category", "status", "bodies", "reject", "note", "text", "object", "heading")
 _LIST_SPLIT = re.compile(r"[、,，;；/\n]+")
@@ -58,48 +58,60 @@ class Correction:
     line: int | None = None
 
 
+def _as_text(value):
+    return None if value is None else str(value)
+
+
+class _Entry(Schema):
+    """What one correction may change; absent keys change nothing."""
+
+    category: Text | None = None
+    status: Literal[STATUSES] | None = None
+    bodies: tuple[Text, ...] | None = None
+    reject: bool = False
+    note: Annotated[str | None, BeforeValidator(_as_text)] = None
+    text: Annotated[str | None, BeforeValidator(_as_text)] = None
+    object: Annotated[str | None, BeforeValidator(_as_text)] = None
+    heading: Annotated[str | None, BeforeValidator(_as_text)] = None
+
+    @field_validator("bodies", mode="before")
+    @classmethod
+    def _one_or_many(cls, value):
+        return (value,) if isinstance(value, str) else value
+
+    @field_validator("bodies")
+    @classmethod
+    def _stripped(cls, value):
+        return None if value is None else tuple(b.strip() for b in value)
+
+    @field_validator("category")
+    @classmethod
+    def _known(cls, value, info: ValidationInfo):
+        known = (info.context or {}).get("codes")
+        if value is not None and known is not None and value not in known:
+            raise ValueError(f"未知的类别 “{value}”")
+        return value
+
+
+def _context(codes: Iterable[str] | None) -> dict:
+    return {"codes": None if codes is None else set(codes)}
+
+
 def load_corrections(path: str | Path, *, codes: Iterable[str] | None = None) -> list[Correction]:
-    """Read ``corrections.yaml``; raise ``DataFileError`` (file and line) on errors.
+    """Read ``corrections.yaml``; raise ``DataError`` (file and line) on errors.
 
     With ``codes`` (the taxonomy's class codes), an unknown category is an error.
     An empty file means no corrections.
     """
     path = str(path)
-    root, problems = compose_file(path)
-    raise_on_errors(problems)
-    if root is None or (isinstance(root, yaml.ScalarNode) and not root.value):
+    data = load_yaml(path)
+    if data is None:
         return []
-    if not isinstance(root, yaml.MappingNode):
-        raise_on_errors([Problem(path, line_of(root), "error", "顶层应为以 measure_id 为键的映射")])
-    known = set(codes) if codes is not None else None
-    seen: dict[str, int] = {}
-    corrections: list[Correction] = []
-    for measure_id, key_node, node in mapping_items(root):
-        where = line_of(key_node)
-
-        def error(at: yaml.Node, message: str) -> None:
-            problems.append(Problem(path, line_of(at), "error", f"{measure_id}：{message}"))
-
-        if measure_id in seen:
-            error(key_node, f"measure_id 重复（第 {seen[measure_id]} 行已有）")
-            continue
-        seen[measure_id] = where
-        if not isinstance(node, yaml.MappingNode):
-            error(node, "应为映射（category、status、bodies、reject、note…）")
-            continue
-        values: dict = {}
-        for key, field_key, value_node in mapping_items(node):
-            if key not in CORRECTION_KEYS:
-                error(field_key, f"未知的键 “{key}”（允许：{', '.join(CORRECTION_KEYS)}）")
-                continue
-            values[key] = (value_of(value_node), value_node)
-        fields, field_problems = _check_fields({k: v for k, (v, _) in values.items()}, known)
-        for key, message in field_problems:
-            error(values[key][1], message)
-        if not field_problems:
-            corrections.append(Correction(measure_id=measure_id, path=path, line=where, **fields))
-    raise_on_errors(problems)
-    return corrections
+    entries = validate(data, dict[str, _Entry], path, context=_context(codes))
+    return [
+        Correction(measure_id=str(measure_id), path=path, line=data.line_of(measure_id), **entry.model_dump(exclude_unset=True))
+        for measure_id, entry in entries.items()
+    ]
 
 
 def read_corrections_xlsx(path: str | Path, *, codes: Iterable[str] | None = None) -> list[Correction]:
@@ -118,11 +130,11 @@ def read_corrections_xlsx(path: str | Path, *, codes: Iterable[str] | None = Non
     header = [str(c).strip().lower() if c is not None else "" for c in next(rows, ())]
     problems: list[Problem] = []
     if "measure_id" not in header:
-        raise_on_errors([Problem(path, 1, "error", "表头缺少 measure_id 列")])
+        raise DataError(path, 1, "表头缺少 measure_id 列")
     for name in header:
         if name and name != "measure_id" and name not in CORRECTION_KEYS:
-            problems.append(Problem(path, 1, "error", f"未知的列 “{name}”"))
-    known = set(codes) if codes is not None else None
+            problems.append(Problem(path, 1, f"未知的列 “{name}”"))
+    context = _context(codes)
     corrections: list[Correction] = []
     seen: dict[str, int] = {}
     for row_number, cells in enumerate(rows, start=2):
@@ -131,10 +143,10 @@ def read_corrections_xlsx(path: str | Path, *, codes: Iterable[str] | None = Non
         values = {k: v for k, v in record.items() if k in CORRECTION_KEYS and v not in (None, "")}
         if not measure_id:
             if values:
-                problems.append(Problem(path, row_number, "error", "缺少 measure_id"))
+                problems.append(Problem(path, row_number, "缺少 measure_id"))
             continue
         if measure_id in seen:
-            problems.append(Problem(path, row_number, "error", f"{measure_id}：重复（第 {seen[measure_id]} 行已有）"))
+            problems.append(Problem(path, row_number, f"{measure_id}：重复（第 {seen[measure_id]} 行已有）"))
             continue
         seen[measure_id] = row_number
         if "bodies" in values:
@@ -144,46 +156,15 @@ def read_corrections_xlsx(path: str | Path, *, codes: Iterable[str] | None = Non
         for key in ("category", "status"):
             if key in values:
                 values[key] = str(values[key]).strip()
-        fields, field_problems = _check_fields(values, known)
-        problems.extend(Problem(path, row_number, "error", f"{measure_id}：{m}") for _, m in field_problems)
-        if not field_problems:
-            corrections.append(Correction(measure_id=measure_id, path=path, line=row_number, **fields))
+        try:
+            entry = validate(values, _Entry, path, context=context, line=row_number)
+        except DataError as exc:
+            problems.extend(Problem(p.path, p.line, f"{measure_id}：{p.message}") for p in exc.problems)
+            continue
+        corrections.append(Correction(measure_id=measure_id, path=path, line=row_number, **entry.model_dump(exclude_unset=True)))
     workbook.close()
     raise_on_errors(problems)
     return corrections
-
-
-def _check_fields(values: Mapping, known: set[str] | None) -> tuple[dict, list[tuple[str, str]]]:
-    fields: dict = {}
-    problems: list[tuple[str, str]] = []
-    for key, value in values.items():
-        if key == "category":
-            if not isinstance(value, str) or not value:
-                problems.append((key, "category 应为类别代码"))
-            elif known is not None and value not in known:
-                problems.append((key, f"未知的类别 “{value}”"))
-            else:
-                fields[key] = value
-        elif key == "status":
-            if value not in STATUSES:
-                problems.append((key, f"status 应为 {'、'.join(STATUSES)} 之一"))
-            else:
-                fields[key] = value
-        elif key == "bodies":
-            if isinstance(value, str):
-                value = [value]
-            if not isinstance(value, list) or not all(isinstance(b, str) and b.strip() for b in value):
-                problems.append((key, "bodies 应为责任主体名称列表"))
-            else:
-                fields[key] = tuple(b.strip() for b in value)
-        elif key == "reject":
-            if not isinstance(value, bool):
-                problems.append((key, "reject 应为 true 或 false"))
-            else:
-                fields[key] = value
-        else:  # note, text, object, heading
-            fields[key] = None if value is None else str(value)
-    return fields, problems
 
 
 def apply_corrections(

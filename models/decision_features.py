@@ -10,13 +10,13 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Sequence
+from typing import Annotated, Sequence
 
-import yaml
+from pydantic import Field, PositiveFloat, PositiveInt
 
+from extractors.knowledge import Schema, load_file
 from extractors.noise import blank_masks
 from extractors.types import Document, DocumentResult, Measure
 
@@ -25,51 +25,43 @@ SETTINGS_PATH = Path(__file__).resolve().parent / "decisions.yaml"
 _STATUS_SIGNALS = {"status", "cue", "lead", "time", "section_status", "default_status", "structure", "explicit"}
 
 
-@dataclass(frozen=True)
-class DecisionSettings:
-    ngram_sizes: tuple[int, ...]
-    prefix_chars: int
-    sentence_weight: float
-    head_chars: int
+class _Grid(Schema):
+    """The settings cross-validation chooses among."""
+
+    measure_c: tuple[PositiveFloat, ...] = Field(min_length=1)
+    status_c: tuple[PositiveFloat, ...] = Field(min_length=1)
+    document_c: tuple[PositiveFloat, ...] = Field(min_length=1)
+    document_balanced: tuple[bool, ...] = Field(min_length=1)
+    thresholds: tuple[Annotated[float, Field(ge=0, le=1)], ...] = Field(min_length=1)
+    overrides: tuple[Annotated[float, Field(ge=0)], ...] = Field(min_length=1)
+
+
+class DecisionSettings(Schema):
+    ngram_sizes: tuple[PositiveInt, ...] = Field(min_length=1)
+    prefix_chars: PositiveInt
+    sentence_weight: float = Field(ge=0)
+    head_chars: PositiveInt
     level_cues: dict[str, tuple[str, ...]]
     type_cues: tuple[str, ...]
-    measure_c: tuple[float, ...]
-    status_c: tuple[float, ...]
-    document_c: tuple[float, ...]
-    document_balanced: tuple[bool, ...]
-    thresholds: tuple[float, ...]
-    overrides: tuple[float, ...]
-    long_document_chars: int
-    folds: int
+    grid: _Grid
+    long_document_chars: PositiveInt
+    folds: int = Field(ge=2)
     naive_verbs: tuple[str, ...]
-    learning_curve: tuple[float, ...]
+    learning_curve: tuple[Annotated[float, Field(gt=0, le=1)], ...]
+
+    # the grid's values read as before, without the section name
+    measure_c = property(lambda self: self.grid.measure_c)
+    status_c = property(lambda self: self.grid.status_c)
+    document_c = property(lambda self: self.grid.document_c)
+    document_balanced = property(lambda self: self.grid.document_balanced)
+    thresholds = property(lambda self: self.grid.thresholds)
+    overrides = property(lambda self: self.grid.overrides)
 
 
 @lru_cache(maxsize=4)
 def load_decision_settings(path: Path = SETTINGS_PATH) -> DecisionSettings:
-    with open(path, encoding="utf-8") as handle:
-        data = yaml.safe_load(handle)
-    try:
-        return DecisionSettings(
-            ngram_sizes=tuple(int(n) for n in data["ngram_sizes"]),
-            prefix_chars=int(data["prefix_chars"]),
-            sentence_weight=float(data["sentence_weight"]),
-            head_chars=int(data["head_chars"]),
-            level_cues={str(k): tuple(v) for k, v in data["level_cues"].items()},
-            type_cues=tuple(data["type_cues"]),
-            measure_c=tuple(float(v) for v in data["grid"]["measure_c"]),
-            status_c=tuple(float(v) for v in data["grid"]["status_c"]),
-            document_c=tuple(float(v) for v in data["grid"]["document_c"]),
-            document_balanced=tuple(bool(v) for v in data["grid"]["document_balanced"]),
-            thresholds=tuple(float(v) for v in data["grid"]["thresholds"]),
-            overrides=tuple(float(v) for v in data["grid"]["overrides"]),
-            long_document_chars=int(data["long_document_chars"]),
-            folds=int(data["folds"]),
-            naive_verbs=tuple(data["naive_verbs"]),
-            learning_curve=tuple(float(v) for v in data["learning_curve"]),
-        )
-    except (KeyError, TypeError, ValueError) as exc:
-        raise ValueError(f"{path}: {exc!r}") from exc
+    """Read and validate ``decisions.yaml``; problems raise ``DataError`` with file and line."""
+    return load_file(path, DecisionSettings)
 
 
 def fold(text: str) -> str:

@@ -11,21 +11,14 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
+from typing import Annotated
 
-from models.problems import (
-    DataFileError,
-    Problem,
-    compose_file,
-    line_of,
-    mapping_items,
-    raise_on_errors,
-)
+from pydantic import BeforeValidator, Field, field_validator, model_validator
+
+from extractors.knowledge import DataError, Problem, Schema, Text, load_yaml, raise_on_errors, validate
 
 DEFAULT_TAXONOMY_PATH = Path(__file__).with_name("taxonomy.yaml")
 
-TOP_KEYS = {"classes", "fallback"}
-CLASS_KEYS = {"code", "name", "definition", "cues", "examples"}
 CODE_PATTERN = re.compile(r"^[A-Z][A-Z0-9_]*$")
 MIN_EXAMPLES = 3
 
@@ -33,7 +26,7 @@ __all__ = [
     "Category",
     "Taxonomy",
     "Problem",
-    "DataFileError",
+    "DataError",
     "load_taxonomy",
     "check_taxonomy",
     "DEFAULT_TAXONOMY_PATH",
@@ -76,7 +69,7 @@ class Taxonomy:
 
 
 def load_taxonomy(path: str | Path = DEFAULT_TAXONOMY_PATH) -> Taxonomy:
-    """Read and validate the taxonomy; raise ``DataFileError`` listing every error.
+    """Read and validate the taxonomy; raise ``DataError`` listing every error.
 
     Warnings (such as a cue word shared by two classes) do not stop loading; they
     are kept on ``Taxonomy.warnings``.
@@ -93,116 +86,103 @@ def check_taxonomy(path: str | Path = DEFAULT_TAXONOMY_PATH) -> list[Problem]:
     return problems
 
 
+def _word(value):
+    # a cue or example written as a bare number is still its text
+    return str(value).strip() if isinstance(value, (int, float)) and not isinstance(value, bool) else value.strip() if isinstance(value, str) else value
+
+
+Word = Annotated[Text, BeforeValidator(_word)]
+
+
+def _none_is_empty(value):
+    return () if value is None else value  # `cues:` left empty
+
+
+class _Class(Schema):
+    code: str
+    name: Word
+    definition: str = ""  # optional: the class reads the same without it
+    cues: Annotated[tuple[Word, ...], BeforeValidator(_none_is_empty)] = ()
+    examples: Annotated[tuple[Word, ...], BeforeValidator(_none_is_empty)] = ()
+
+    @field_validator("code")
+    @classmethod
+    def _code(cls, value: str) -> str:
+        value = value.strip()
+        if not CODE_PATTERN.match(value):
+            raise ValueError(f"类别代码 “{value}” 应由大写字母、数字和下划线组成")
+        return value
+
+    @model_validator(mode="after")
+    def _recognisable(self):
+        if not self.cues and not self.examples:
+            raise ValueError(f"{self.code}：既没有线索词也没有例句，无法识别")
+        return self
+
+
+class _TaxonomyFile(Schema):
+    classes: tuple[_Class, ...] = Field(min_length=1)
+    fallback: str | None = None  # optional: without it an unmatched measure stays unclassified
+
+
 def _read(path: str | Path) -> tuple[Taxonomy | None, list[Problem]]:
     path = str(path)
-    root, problems = compose_file(path)
-    if root is None:
-        if not problems:
-            problems.append(Problem(path, None, "error", "文件为空"))
-        return None, problems
+    try:
+        tree = load_yaml(path)
+        if tree is None:
+            return None, [Problem(path, None, "文件为空")]
+        checked = validate(tree, _TaxonomyFile, path)
+    except DataError as exc:
+        return None, exc.problems
+    problems: list[Problem] = []
 
-    def problem(node: yaml.Node | None, severity: str, message: str) -> None:
-        problems.append(Problem(path, line_of(node) if node is not None else None, severity, message))
-
-    if not isinstance(root, yaml.MappingNode):
-        problem(root, "error", "顶层应为映射（包含 classes: 列表）")
-        return None, problems
-
-    classes_node = None
-    fallback_node = None
-    for key, key_node, value in mapping_items(root):
-        if key == "classes":
-            classes_node = value
-        elif key == "fallback":
-            fallback_node = value
-        else:
-            problem(key_node, "error", f"未知的键 “{key}”（允许：{', '.join(sorted(TOP_KEYS))}）")
-    if classes_node is None:
-        problem(root, "error", "缺少 classes: 类别列表")
-        return None, _sorted(problems)
-    if not isinstance(classes_node, yaml.SequenceNode):
-        problem(classes_node, "error", "classes 应为列表")
-        return None, _sorted(problems)
+    def problem(line: int | None, severity: str, message: str) -> None:
+        problems.append(Problem(path, line, message, severity))
 
     categories: list[Category] = []
     seen_codes: dict[str, int] = {}
     seen_names: dict[str, int] = {}
     cue_owner: dict[str, tuple[str, int]] = {}
-    for class_node in classes_node.value:
-        if not isinstance(class_node, yaml.MappingNode):
-            problem(class_node, "error", "每个类别应为映射（code、name、cues、examples…）")
-            continue
-        fields: dict[str, yaml.Node] = {}
-        for key, key_node, value in mapping_items(class_node):
-            if key not in CLASS_KEYS:
-                problem(key_node, "error", f"未知的键 “{key}”（允许：{', '.join(sorted(CLASS_KEYS))}）")
-            elif key in fields:
-                problem(key_node, "error", f"键 “{key}” 重复")
-            else:
-                fields[key] = value
-
-        code = _text(fields.get("code"))
-        label = code or f"第 {line_of(class_node)} 行的类别"
-        if not code:
-            problem(fields.get("code", class_node), "error", "缺少类别代码 code")
-        elif not CODE_PATTERN.match(code):
-            problem(fields["code"], "error", f"类别代码 “{code}” 应由大写字母、数字和下划线组成")
-        elif code in seen_codes:
-            problem(fields["code"], "error", f"类别代码 “{code}” 重复（第 {seen_codes[code]} 行已定义）")
+    for entry, node in zip(checked.classes, tree["classes"]):
+        code, name, label = entry.code, entry.name, entry.code
+        if code in seen_codes:
+            problem(node.line_of("code"), "error", f"类别代码 “{code}” 重复（第 {seen_codes[code]} 行已定义）")
         else:
-            seen_codes[code] = line_of(fields["code"])
-
-        name = _text(fields.get("name"))
-        if not name:
-            problem(fields.get("name", class_node), "error", f"{label}：缺少中文类名 name")
-        elif name in seen_names:
-            problem(fields["name"], "warning", f"{label}：类名 “{name}” 与第 {seen_names[name]} 行重复")
+            seen_codes[code] = node.line_of("code")
+        if name in seen_names:
+            problem(node.line_of("name"), "warning", f"{label}：类名 “{name}” 与第 {seen_names[name]} 行重复")
         else:
-            seen_names[name] = line_of(fields["name"])
-
-        cues = _string_list(fields.get("cues"), "cues", label, problem)
-        examples = _string_list(fields.get("examples"), "examples", label, problem)
-        if not cues and not examples:
-            problem(class_node, "error", f"{label}：既没有线索词也没有例句，无法识别")
-        elif len(examples) < MIN_EXAMPLES:
-            problem(
-                fields.get("examples", class_node),
-                "warning",
-                f"{label}：只有 {len(examples)} 条例句，建议至少 {MIN_EXAMPLES} 条",
-            )
-
+            seen_names[name] = node.line_of("name")
+        if len(entry.examples) < MIN_EXAMPLES:
+            problem(node.line_of("examples"), "warning", f"{label}：只有 {len(entry.examples)} 条例句，建议至少 {MIN_EXAMPLES} 条")
+        cue_lines = node["cues"].item_lines if isinstance(node.get("cues"), list) else []
         seen_here: set[str] = set()
-        for cue, cue_node in cues:
+        for cue, cue_line in zip(entry.cues, cue_lines):
             if cue in seen_here:
-                problem(cue_node, "warning", f"{label}：线索词 “{cue}” 在本类中重复")
+                problem(cue_line, "warning", f"{label}：线索词 “{cue}” 在本类中重复")
                 continue
             seen_here.add(cue)
             owner = cue_owner.get(cue)
             if owner is not None and owner[0] != code:
-                problem(cue_node, "warning", f"线索词 “{cue}” 同时属于 {owner[0]}（第 {owner[1]} 行）和 {label}")
+                problem(cue_line, "warning", f"线索词 “{cue}” 同时属于 {owner[0]}（第 {owner[1]} 行）和 {label}")
             else:
-                cue_owner[cue] = (code, line_of(cue_node))
-
-        if code and name:
-            categories.append(
-                Category(
-                    code=code,
-                    name=name,
-                    definition=_text(fields.get("definition")),
-                    cues=tuple(dict.fromkeys(c for c, _ in cues)),
-                    examples=tuple(dict.fromkeys(e for e, _ in examples)),
-                    line=line_of(class_node),
-                )
+                cue_owner[cue] = (code, cue_line)
+        categories.append(
+            Category(
+                code=code,
+                name=name,
+                definition=entry.definition.strip(),
+                cues=tuple(dict.fromkeys(entry.cues)),
+                examples=tuple(dict.fromkeys(entry.examples)),
+                line=node.line,
             )
+        )
 
-    if not categories and not any(p.severity == "error" for p in problems):
-        problem(classes_node, "error", "classes 列表为空")
-
-    fallback = _text(fallback_node) or None
+    fallback = (checked.fallback or "").strip() or None
     if fallback and fallback not in seen_codes:
-        problem(fallback_node, "error", f"fallback 指向不存在的类别 “{fallback}”")
+        problem(tree.line_of("fallback"), "error", f"fallback 指向不存在的类别 “{fallback}”")
 
-    problems = _sorted(problems)
+    problems.sort(key=lambda p: p.line or 0)
     with open(path, "rb") as handle:
         digest = hashlib.sha256(handle.read()).hexdigest()
     taxonomy = Taxonomy(
@@ -213,34 +193,6 @@ def _read(path: str | Path) -> tuple[Taxonomy | None, list[Problem]]:
         warnings=tuple(p for p in problems if p.severity == "warning"),
     )
     return taxonomy, problems
-
-
-def _text(node: yaml.Node | None) -> str:
-    if isinstance(node, yaml.ScalarNode) and node.value is not None:
-        return str(node.value).strip()
-    return ""
-
-
-def _string_list(node, key, label, problem) -> list[tuple[str, yaml.Node]]:
-    if node is None:
-        return []
-    if isinstance(node, yaml.ScalarNode) and node.value == "":
-        return []  # `cues:` left empty
-    if not isinstance(node, yaml.SequenceNode):
-        problem(node, "error", f"{label}：{key} 应为列表")
-        return []
-    items = []
-    for item in node.value:
-        text = _text(item)
-        if not isinstance(item, yaml.ScalarNode) or not text:
-            problem(item, "error", f"{label}：{key} 中有空项或非文字项")
-            continue
-        items.append((text, item))
-    return items
-
-
-def _sorted(problems: list[Problem]) -> list[Problem]:
-    return sorted(problems, key=lambda p: (p.line or 0))
 
 
 if __name__ == "__main__":  # python -m models.taxonomy [path]

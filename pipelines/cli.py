@@ -235,7 +235,7 @@ def report_command(
     wording: Optional[Path] = typer.Option(None, "--wording", help="Wording file (default: pipelines/templates/report.yaml)."),
 ) -> None:
     """Write catalogue.xlsx, report.docx, report.html and report.md: tables and a summary to paste from."""
-    from models.problems import DataFileError
+    from extractors.knowledge import DataError
     from pipelines.reports import write_reports
     from pipelines.reports.charts import ChartFontError
 
@@ -244,7 +244,7 @@ def report_command(
     except ChartFontError as exc:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from exc
-    except DataFileError as exc:
+    except DataError as exc:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from exc
     console.print(
@@ -266,7 +266,7 @@ def taxonomy_check(path: Optional[Path] = typer.Argument(None, help="Taxonomy YA
 
     problems = check_taxonomy(path or DEFAULT_TAXONOMY_PATH)
     for problem in problems:
-        console.print(f"{problem.path}:{problem.line}: {problem.severity}: {problem.message}")
+        console.print(str(problem), markup=False, soft_wrap=True)
     if any(p.severity == "error" for p in problems):
         raise typer.Exit(1)
     console.print(f"ok: {path or DEFAULT_TAXONOMY_PATH}")

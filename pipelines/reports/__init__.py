@@ -87,11 +87,11 @@ def write_reports(
     summary = build_summary(
         documents, rows, class_names=class_names, comparison=result, errors=errors, statuses=STATUSES,
         type_order=list(wording.labels["doc_type"]), level_order=list(wording.labels["level"]),
-        settings=SummarySettings(settings["examples_per_class"], settings["examples_per_relation"], settings["top_bodies"], settings.get("min_example_chars", 8)),
+        settings=SummarySettings(settings["examples_per_class"], settings["examples_per_relation"], settings["top_bodies"], settings["min_example_chars"]),
         comparison_settings=comparison_settings,
     )
     font = find_cjk_font()
-    charts = {c.key: c for c in build_charts(summary, wording, dpi=settings.get("chart_dpi", 150))}
+    charts = {c.key: c for c in build_charts(summary, wording, dpi=settings["chart_dpi"])}
     chart_dir = out_dir / "charts"
     chart_dir.mkdir(parents=True, exist_ok=True)
     for stale in chart_dir.glob("*.png"):

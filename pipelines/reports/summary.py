@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
 from extractors.types import STATUSES, Body, CatalogueEntry, Target
-from models.comparison import ComparisonSettings, concreteness, measure_flags
+from models.comparison import ComparisonSettings, concreteness, default_comparison_settings, measure_flags
 
 UNKNOWN = "unknown"  # key for a missing doc_type / level / status / class
 
@@ -167,7 +167,7 @@ def rank_examples(rows: Sequence[CatalogueEntry], n: int, settings: ComparisonSe
     """The ``n`` most concrete measures: highest concreteness score first; measures with
     placeholder text (``*次``) or flagged for review after those that have neither; then
     clauses of at least ``min_chars`` characters, classifier confidence, document and position."""
-    settings = settings or ComparisonSettings()
+    settings = settings or default_comparison_settings()
     scores = _measure_scores(rows, settings)
     ordered = sorted(
         rows,
@@ -248,7 +248,7 @@ def city_county_summaries(
     if not result:
         return []
     order = {code: i for i, code in enumerate(codes)}
-    settings = settings or ComparisonSettings()
+    settings = settings or default_comparison_settings()
     by_id = {r.measure_id: r for r in rows}
     docs = {d["doc_id"]: d for d in documents}
     scores = _measure_scores(rows, settings)
@@ -320,7 +320,7 @@ def document_ranking(rows: Sequence[CatalogueEntry], documents: Sequence[Mapping
     unranked, come last. Rejected measures are left out."""
     docs = {d["doc_id"]: d for d in documents}
     kept = [r for r in rows if not r.rejected]
-    ranked = concreteness(kept, documents, settings or ComparisonSettings())["documents"]
+    ranked = concreteness(kept, documents, settings or default_comparison_settings())["documents"]
     return [{**d, **{k: docs.get(d["doc_id"], {}).get(k) for k in ("title", "doc_type", "level", "region")}, "title": docs.get(d["doc_id"], {}).get("title") or d["doc_id"]} for d in ranked]
 
 
@@ -403,7 +403,7 @@ def build_summary(
     order, to their names; the comparison sections are empty without a ``comparison``
     result, or when it was made on other measures than ``rows``."""
     settings = settings or SummarySettings()
-    comparison_settings = comparison_settings or ComparisonSettings()
+    comparison_settings = comparison_settings or default_comparison_settings()
     codes = list(class_names)
     counted = counted_rows(rows, documents)
     result = comparison

@@ -43,7 +43,7 @@ def write_docx(path: Path, view: Mapping, charts: Mapping[str, Any], wording: Wo
 
     document = docx.Document()
     settings = wording.settings
-    body_font, heading_font = settings.get("docx_body_font", "宋体"), settings.get("docx_heading_font", "黑体")
+    body_font, heading_font = settings["docx_body_font"], settings["docx_heading_font"]
     for name in ("Normal", "Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3", "Caption", "List Bullet"):
         _east_asian_font(document.styles[name], heading_font if name.startswith(("Heading", "Title")) else body_font)
     document.styles["Normal"].font.size = Pt(10.5)

@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
-from models.problems import DataFileError, Problem, compose_mapping, line_of, mapping_items, value_of
+from pydantic import PositiveInt
+
+from extractors.knowledge import DataError, Schema, Text, load_yaml, validate
 from pipelines.reports.summary import UNKNOWN
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"
 DEFAULT_WORDING_PATH = TEMPLATES_DIR / "report.yaml"
-WORDING_SECTIONS = ("title", "subtitle", "settings", "headings", "labels", "columns", "fields", "sheets", "charts", "sentences")
 _CJK_GAP = re.compile(r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]) (?=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])")
 
 
@@ -53,8 +54,8 @@ class Wording:
         try:
             return template.format(**values)
         except (KeyError, IndexError, ValueError, TypeError, AttributeError) as exc:
-            raise DataFileError(
-                [Problem(self.path, self.lines.get(f"sentences.{key}"), "error", f"句式 {key} 无法填入：{exc!r}（可用的名字：{', '.join(sorted(values))}）")]
+            raise DataError(
+                self.path, self.lines.get(f"sentences.{key}"), f"句式 {key} 无法填入：{exc!r}（可用的名字：{', '.join(sorted(values))}）"
             ) from exc
 
 
@@ -66,37 +67,42 @@ class _Checked(dict):
         self._name, self._path, self._line = name, path, line
 
     def __missing__(self, key):
-        raise DataFileError([Problem(self._path, self._line, "error", f"{self._name} 中缺少 “{key}”")])
+        raise DataError(self._path, self._line, f"{self._name} 中缺少 “{key}”")
+
+
+class _WordingSettings(Schema):
+    examples_per_class: PositiveInt
+    examples_per_relation: PositiveInt
+    top_bodies: PositiveInt
+    min_example_chars: PositiveInt
+    context_chars: PositiveInt
+    chart_dpi: PositiveInt
+    docx_body_font: Text
+    docx_heading_font: Text
+
+
+class _WordingFile(Schema):
+    title: str
+    subtitle: str
+    settings: _WordingSettings
+    headings: dict[str, Any]
+    labels: dict[str, Any]
+    columns: dict[str, Any]
+    fields: dict[str, Any]
+    sheets: dict[str, Any]
+    charts: dict[str, Any]
+    sentences: dict[str, Any]
 
 
 def load_wording(path: str | Path = DEFAULT_WORDING_PATH) -> Wording:
     """Read and check ``report.yaml``: every section present, settings numbers positive."""
     path = str(path)
-    root = compose_mapping(path)
-    problems: list[Problem] = []
-    data: dict[str, Any] = {}
+    tree = load_yaml(path)
+    data = validate(tree, _WordingFile, path).model_dump()
     lines: dict[str, int] = {}
-    for key, key_node, node in mapping_items(root):
-        lines[key] = line_of(key_node)
-        if key not in WORDING_SECTIONS:
-            problems.append(Problem(path, line_of(key_node), "error", f"未知的键 “{key}”（可用：{', '.join(WORDING_SECTIONS)}）"))
-            continue
-        data[key] = value_of(node)
-        if hasattr(node, "value") and isinstance(node.value, list):
-            for item in node.value:
-                if isinstance(item, tuple):
-                    lines[f"{key}.{item[0].value}"] = line_of(item[0])
-    for key in WORDING_SECTIONS:
-        if key not in data:
-            problems.append(Problem(path, None, "error", f"缺少 “{key}”"))
-        elif key not in ("title", "subtitle") and not isinstance(data[key], dict):
-            problems.append(Problem(path, lines.get(key), "error", f"“{key}” 应为映射"))
-    for key, value in (data.get("settings") or {}).items():
-        if key.startswith("docx_"):
-            continue
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            problems.append(Problem(path, lines.get(f"settings.{key}"), "error", f"settings.{key} 应为正整数"))
-    if problems:
-        raise DataFileError(problems)
+    for key, section in tree.items():
+        lines[key] = tree.line_of(key)
+        for item in section if isinstance(section, dict) else ():
+            lines[f"{key}.{item}"] = section.line_of(item)
     checked = {k: _Checked(v, k, path, lines.get(k)) if isinstance(v, dict) else v for k, v in data.items()}
     return Wording(checked, path, lines)

@@ -21,10 +21,10 @@ def data_dir(tmp_path: Path) -> Path:
 @pytest.mark.parametrize(
     "name, old, new, message",
     [
-        ("status.yaml", "status: RECOMMENDED", "status: SUGGESTED", "unknown status"),
-        ("bodies.yaml", "'工商联'", "'工商联('", "bad regular expression"),
-        ("targets.yaml", "kind: deadline", "kind: soon", "unknown target kind"),
-        ("measures.yaml", "    - 建立健全\n", "    - 建立健全\n    - 建立健全\n", "listed twice"),
+        ("status.yaml", "status: RECOMMENDED", "status: SUGGESTED", "未知的状态"),
+        ("bodies.yaml", "'工商联'", "'工商联('", "正则表达式有误"),
+        ("targets.yaml", "kind: deadline", "kind: soon", "未知的目标类型"),
+        ("measures.yaml", "    - 建立健全\n", "    - 建立健全\n    - 建立健全\n", "重复"),
     ],
 )
 def test_lexicon_errors_name_file_and_line(data_dir, name, old, new, message):

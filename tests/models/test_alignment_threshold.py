@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from gold_catalogue import load_gold
 
+from extractors.knowledge import DataError
 from models.alignment import load_alignment_settings
 from models.evaluation import evaluate_pairs, tune_alignment
 from models.scoring import PAIRS_GOLD, load_pairs
-from models.problems import DataFileError
 
 # The target for alignment F1 on gold/pairs.jsonl.
 TARGET_F1 = 0.80
@@ -43,7 +43,7 @@ def test_alignment_threshold_is_near_the_best_on_the_pairs(pairs, gold_texts):
 def test_alignment_settings_errors_name_the_line(tmp_path):
     path = tmp_path / "alignment.yaml"
     path.write_text("threshold: 1.5\ncombine: weighted\nword_weight: 0.3\nchar_ngram_range: [3, 2]\n", encoding="utf-8")
-    with pytest.raises(DataFileError) as caught:
+    with pytest.raises(DataError) as caught:
         load_alignment_settings(path)
     text = str(caught.value)
     assert f"{path}:1:" in text and f"{path}:4:" in text

@@ -8,7 +8,7 @@ import pytest
 from gold_catalogue import gold_documents
 
 from models.comparison import comparison_groups, groups_from_metadata, load_compare_mapping, resolve_groups
-from models.problems import DataFileError
+from extractors.knowledge import DataError
 
 SEED_MAPPING = Path(__file__).resolve().parents[2] / "corpora" / "compare.yaml"
 
@@ -64,7 +64,7 @@ def test_comparison_mapping_errors_name_the_line(tmp_path):
         "groups:\n  - name: 甲\n    peers: []\n  - name: 乙\n    city: b.txt\n  - city: c.txt\n    counties: [d.txt]\n",
         encoding="utf-8",
     )
-    with pytest.raises(DataFileError) as caught:
+    with pytest.raises(DataError) as caught:
         load_compare_mapping(path)
     text = str(caught.value)
     assert f"{path}:3:" in text and f"{path}:4:" in text and f"{path}:6:" in text

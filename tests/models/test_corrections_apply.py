@@ -10,7 +10,7 @@ from catalogue_entries import entry
 from extractors.types import Body
 from models.classifier import ClassifierInput
 from models.corrections import Correction, apply_corrections, load_corrections, read_corrections_xlsx
-from models.problems import DataFileError
+from extractors.knowledge import DataError
 from models.training import build_training_set, train_model
 from pipelines.outputs import to_row
 
@@ -114,7 +114,7 @@ def test_corrections_load_yaml_sample(taxonomy):
 def test_corrections_load_problems_name_file_and_line(tmp_path, taxonomy, entry, line, fragment):
     path = tmp_path / "corrections.yaml"
     path.write_text("# 纠错\n" + entry, encoding="utf-8")
-    with pytest.raises(DataFileError) as caught:
+    with pytest.raises(DataError) as caught:
         load_corrections(path, codes=taxonomy.codes)
     [problem] = caught.value.problems
     assert (problem.path, problem.line) == (str(path), line + 1)  # +1: the comment line
@@ -151,6 +151,6 @@ def test_corrections_read_xlsx_unknown_category_names_the_row(tmp_path, taxonomy
     workbook.active.append(["m_0002", "NOPE"])
     path = tmp_path / "corrections.xlsx"
     workbook.save(path)
-    with pytest.raises(DataFileError) as caught:
+    with pytest.raises(DataError) as caught:
         read_corrections_xlsx(path, codes=taxonomy.codes)
     assert [(p.line, "NOPE" in p.message) for p in caught.value.problems] == [(3, True)]

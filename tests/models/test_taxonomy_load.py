@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from models.taxonomy import DEFAULT_TAXONOMY_PATH, DataFileError, check_taxonomy, load_taxonomy
+from models.taxonomy import DEFAULT_TAXONOMY_PATH, DataError, check_taxonomy, load_taxonomy
 
 SPEC_CLASSES = (
     ("LEADERSHIP", "坚持党的领导"),
@@ -71,7 +71,7 @@ def test_taxonomy_check_duplicate_code_reports_the_second(tmp_path):
     errors = [p for p in check_taxonomy(path) if p.severity == "error"]
     assert [p.line for p in errors] == [_line_of(path, "code: DIGITAL", occurrence=2)]
     assert "DIGITAL" in errors[0].message
-    with pytest.raises(DataFileError) as caught:
+    with pytest.raises(DataError) as caught:
         load_taxonomy(path)
     assert f"{path}:{errors[0].line}" in str(caught.value)
 

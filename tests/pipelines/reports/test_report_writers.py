@@ -13,7 +13,7 @@ import pytest
 from matplotlib.ft2font import FT2Font
 from openpyxl import load_workbook
 
-from models.problems import DataFileError
+from extractors.knowledge import DataError
 from models.taxonomy import load_taxonomy
 from pipelines.reports import write_reports
 from pipelines.reports.charts import ChartFontError, find_cjk_font, font_has_glyphs
@@ -273,13 +273,13 @@ def test_report_wording_problems_name_file_and_line(tmp_path):
     text = DEFAULT_WORDING_PATH.read_text(encoding="utf-8")
     broken = tmp_path / "report.yaml"
     broken.write_text(text.replace("  examples_per_class: 3", "  examples_per_class: 0") + "\nextra: 1\n", encoding="utf-8")
-    with pytest.raises(DataFileError) as caught:
+    with pytest.raises(DataError) as caught:
         load_wording(broken)
     message = str(caught.value)
     assert f"{broken}:" in message and "examples_per_class" in message and "extra" in message
     wording = load_wording()
     bad_sentence = tmp_path / "sentence.yaml"
     bad_sentence.write_text(text.replace("{measures} 条，其中", "{measure_count} 条，其中"), encoding="utf-8")
-    with pytest.raises(DataFileError, match="measure_count"):
+    with pytest.raises(DataError, match="measure_count"):
         load_wording(bad_sentence).fill("measures", measures=1, uncounted=0, counted=1, classes_used=1, classes=16)
     assert "1" in wording.fill("measures", measures=1, uncounted=0, counted=1, classes_used=1, classes=16)
