@@ -150,7 +150,7 @@ def test_knowledge_loader_shipped_settings_files_load():
     from models.comparison import load_comparison_settings
     from models.decision_features import load_decision_settings
     from models.settings import load_settings
-    from pipelines.report import load_wording
+    from pipelines.reports.wording import load_wording
 
     assert load_settings().feature_weights["text_words"] == 1.0
     assert load_alignment_settings().char_ngram_range == (2, 3)
