@@ -37,11 +37,14 @@ _CHINESE_FORMATS = {
 _LEVEL_REF = re.compile(r"%([1-9])")
 
 
-def extract_docx_text(path: str | Path) -> Extraction:
+def extract_docx_text(path: str | Path, *, limits=None) -> Extraction:
     """Body text of a .docx in document order: paragraphs (with rebuilt list
     numbers) and tables (one row a line, cells joined by a tab). Headers,
-    footers, footnotes and text boxes are not read."""
+    footers, footnotes and text boxes are not read. ``limits`` (a
+    ``reading.ZipLimits``) bounds what the package may inflate to."""
     path_str = str(path)
+    if limits is not None:
+        check_zip_limits(path_str, limits.max_inflated_mb * 2**20, limits.max_entries)
     try:
         document = docx.Document(path_str)
     except OSError as exc:
@@ -61,6 +64,30 @@ def extract_docx_text(path: str | Path) -> Extraction:
         elif isinstance(block, Table):
             lines.extend(_table_rows(block))
     return Extraction(text="\n".join(lines))
+
+
+def check_zip_limits(path: str, max_inflated: int, max_entries: int) -> None:
+    """Refuse a zip whose directory declares more entries or inflated bytes than allowed.
+
+    The directory's sizes are binding: Python's zipfile stops inflating an entry at its
+    declared size (a larger stream fails its CRC), so this bounds what the parser can inflate.
+    A file that is no zip at all is left to the parser to report.
+    """
+    try:
+        with zipfile.ZipFile(path) as package:
+            entries = package.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return
+    if len(entries) > max_entries:
+        raise SourceError(path, f"not read: the .docx package holds {len(entries)} entries, over the limit of {max_entries} (sources.yaml docx_limits)")
+    inflated = sum(entry.file_size for entry in entries)
+    if inflated > max_inflated:
+        largest = max(entries, key=lambda entry: entry.file_size)
+        raise SourceError(
+            path,
+            f"not read: the .docx package inflates to {inflated / 2**20:.0f} MB ({largest.filename}: {largest.file_size / 2**20:.0f} MB), "
+            f"over the limit of {max_inflated / 2**20:.0f} MB (sources.yaml docx_limits); a zip bomb or a damaged file",
+        )
 
 
 def _table_rows(table: Table) -> list[str]:

@@ -25,6 +25,7 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+
 _SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "gb18030": "gb18030", "big5": "big5hkscs"}
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 # Never text: code, styling, menus and forms.
+_TOO_DEEP = "HTML nested deeper than 256 levels: text below that depth is not read"
 _DROPPED_TAGS = ("script", "style", "noscript", "template", "iframe", "svg", "nav", "form", "button", "select")
 # Page chrome, unless it sits inside the article (an <article><header> holds its title).
 _CHROME_TAGS = ("header", "footer", "aside")
@@ -39,9 +40,11 @@ def extract_html_text(raw: bytes, path: str | Path) -> Extraction:
     line, with the article title first. ``path`` names the file in errors."""
     path_str = str(path)
     markup, encoding, warnings = decode_html(raw)
-    root = _parse(markup)
+    root, too_deep = _parse(markup)
     if root is None:
         raise SourceError(path_str, "HTML file is empty or not HTML")
+    if too_deep:
+        warnings.append(_TOO_DEEP)
     _drop_non_text(root)
     text = _extract_main_text(lxml.html.tostring(root, encoding="unicode"))
     if not text:
@@ -49,7 +52,7 @@ def extract_html_text(raw: bytes, path: str | Path) -> Extraction:
         if text:
             warnings.append("main-text extraction found nothing; all visible page text kept")
     if not text:
-        raise SourceError(path_str, "HTML page has no text")
+        raise SourceError(path_str, _TOO_DEEP + "; none above that depth" if too_deep else "HTML page has no text")
     return Extraction(text=text, warnings=tuple(warnings))
 
 
@@ -109,13 +112,17 @@ def _extract_main_text(markup: str) -> str:
     return "\n".join(lines)
 
 
-def _parse(markup: str) -> lxml.html.HtmlElement | None:
+def _parse(markup: str) -> tuple[lxml.html.HtmlElement | None, bool]:
+    """The page's tree, and whether the parser stopped at its nesting limit (libxml2 keeps
+    no element deeper than 256 levels: the text below is lost, and the reason must say so)."""
     if not markup.strip():
-        return None
+        return None, False
+    parser = lxml.html.HTMLParser()
     try:
-        return lxml.html.document_fromstring(markup)
+        root = lxml.html.document_fromstring(markup, parser=parser)
     except (etree.ParserError, ValueError):
-        return None
+        return None, False
+    return root, any(error.type == etree.ErrorTypes.ERR_RESOURCE_LIMIT for error in parser.error_log)
 
 
 def _drop_non_text(root: lxml.html.HtmlElement) -> None:

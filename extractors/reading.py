@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import codecs
+import os
 import fnmatch
 import hashlib
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
+
+from pydantic import Field
 
 from extractors.errors import SourceError
 from extractors.knowledge import Schema, Text, data_path, load_file
@@ -21,13 +24,29 @@ DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 _GB_FAMILY = {"gb2312", "gbk", "gb18030", "hz", "cp936"}
 
 
+class ZipLimits(Schema):
+    """What a zip-packed document (.docx) may hold, read from its directory before parsing."""
+
+    max_inflated_mb: int = Field(gt=0)
+    max_entries: int = Field(gt=0)
+
+
 class _SourcesFile(Schema):
     skip_in_folders: tuple[Text, ...]
+    docx_limits: ZipLimits
 
 
 @lru_cache(maxsize=1)
+def _sources_file() -> _SourcesFile:
+    return load_file(data_path("sources.yaml"), _SourcesFile)
+
+
 def _folder_skips() -> tuple[str, ...]:
-    return tuple(p.lower() for p in load_file(data_path("sources.yaml"), _SourcesFile).skip_in_folders)
+    return tuple(p.lower() for p in _sources_file().skip_in_folders)
+
+
+def docx_limits() -> ZipLimits:
+    return _sources_file().docx_limits
 
 
 def skipped_in_folder(file: Path) -> bool:
@@ -43,23 +62,57 @@ def list_sources(paths: list[Path]) -> list[tuple[Path, Path]]:
     for path in paths:
         if path.is_dir():
             for file in sorted(path.rglob("*")):
-                if (
-                    file.is_file()
-                    and file.suffix.lower() in FORMATS
-                    and not file.name.startswith(".")
-                    and not skipped_in_folder(file)
-                ):
+                if file.name.startswith(".") or skipped_in_folder(file):
+                    continue
+                if file.is_symlink():
+                    # a link that is not followed is listed all the same, so that the reader's
+                    # error row says why (link_problem); links to other kinds of file are ignored
+                    problem = link_problem(file, path)
+                    wanted = file.suffix.lower() in FORMATS
+                    if (problem is None and wanted and file.is_file()) or (problem is not None and (wanted or file.is_dir() or "loop" in problem)):
+                        found.append((file, path))
+                elif file.is_file() and file.suffix.lower() in FORMATS:
                     found.append((file, path))
         else:
             found.append((path, path.parent))
     return found
 
 
+# UTF-32 first: its little-endian mark begins with UTF-16's.
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def link_problem(path: Path, root: Path | None) -> str | None:
+    """Why a symbolic link under a corpus folder is not followed, or None when it may be:
+    a link is read only when it leads to a file inside the corpus folder."""
+    if not path.is_symlink():
+        return None
+    try:
+        target = path.resolve(strict=True)
+    except FileNotFoundError:
+        return f"symbolic link to {os.readlink(path)}, which does not exist: not followed"
+    except (RuntimeError, OSError):  # Python raises RuntimeError on a loop before 3.13, OSError after
+        return f"symbolic link loop ({path.name} → {os.readlink(path)} leads back to itself): not followed"
+    base = (root or path.parent).resolve()
+    if not target.is_relative_to(base):
+        return f"symbolic link to {target}, outside the corpus folder {base}: not followed"
+    if target.is_dir():
+        if path.parent.resolve().is_relative_to(target):
+            return f"symbolic link loop: {path.name} points back to the folder it is in ({target}): not followed"
+    return None  # a folder of the corpus (its files are read where they are) or a file in it
+
+
 def decode_text(raw: bytes, path: str) -> tuple[str, str]:
     """Decode bytes to text and name the encoding used; refuse to guess silently."""
     if not raw.strip():
         raise SourceError(path, "file is empty")
-    for bom, name in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, name in _BOMS:
         if raw.startswith(bom):
             try:
                 return raw.decode(name), name
@@ -68,11 +121,38 @@ def decode_text(raw: bytes, path: str) -> tuple[str, str]:
     try:
         text = raw.decode("utf-8")
         encoding = "utf-8"
-    except UnicodeDecodeError:
+    except UnicodeDecodeError as exc:
+        mixed = _mixed_utf8(raw, exc.start)
+        if mixed:
+            raise SourceError(path, mixed) from exc
         text, encoding = _detect(raw, path)
     if _looks_binary(text):
         raise SourceError(path, f"not a text file: decodes as {encoding} to mostly control characters (binary data named as text?)")
     return text, encoding
+
+
+def _mixed_utf8(raw: bytes, first_bad: int) -> str | None:
+    """The reason for a file that is partly UTF-8 and partly another encoding, or None.
+
+    Text in another encoding decodes as UTF-8 only by chance, and a whole line of Chinese
+    practically never does; a file with lines of Chinese in valid UTF-8 beside lines that are
+    not UTF-8 mixes encodings, and no single decoding would read it right.
+    """
+    good = bad = 0
+    for line in raw.split(b"\n"):
+        try:
+            decoded = line.decode("utf-8")
+        except UnicodeDecodeError:
+            bad += 1
+            continue
+        if sum(1 for ch in decoded if ord(ch) >= 0x800) >= 4:
+            good += 1
+    if not good or not bad:
+        return None
+    return (
+        f"mixed encodings: {good} lines of the file are UTF-8 and {bad} are not (the first bad byte at {first_bad}); "
+        "a part was saved in another encoding (GBK?): save the whole file in one encoding"
+    )
 
 
 def _detect(raw: bytes, path: str) -> tuple[str, str]:
@@ -81,7 +161,12 @@ def _detect(raw: bytes, path: str) -> tuple[str, str]:
     best = from_bytes(raw[:200_000]).best()
     if best is None:
         raise SourceError(path, "not a text file: no text encoding fits (binary data?)")
-    encoding = best.encoding.lower().replace("_", "")
+    # the detector's name as Python's codec registry spells it (utf_16_le → utf-16-le):
+    # the name must stay one the codecs know.
+    try:
+        encoding = codecs.lookup(best.encoding).name
+    except LookupError:
+        encoding = best.encoding.lower()
     if encoding in _GB_FAMILY:
         encoding = "gb18030"
     elif encoding in {"big5", "big5hkscs", "cp950"}:
@@ -135,6 +220,10 @@ def read_sources(path: Path, root: Path | None = None, *, max_bytes: int = DEFAU
     lose the good ones; a file that cannot be read at all yields one error.
     """
     path = Path(path)
+    problem = link_problem(path, root)
+    if problem is not None:
+        yield SourceError(str(path), problem)
+        return
     if FORMATS.get(path.suffix.lower()) != "jsonl":
         try:
             yield read_source(path, root, max_bytes=max_bytes)
@@ -177,6 +266,9 @@ def _read_bytes(path: Path, root: Path | None, max_bytes: int) -> tuple[str, str
 def read_source(path: Path, root: Path | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceText:
     """Read one file. Raises ``SourceError`` naming the file and the reason."""
     path = Path(path)
+    problem = link_problem(path, root)
+    if problem is not None:
+        raise SourceError(str(path), problem)
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None or fmt == "jsonl":
         supported = ", ".join(sorted(f for f in FORMATS if FORMATS[f] != "jsonl"))
@@ -195,7 +287,7 @@ def read_source(path: Path, root: Path | None = None, *, max_bytes: int = DEFAUL
     elif fmt == "docx":
         from extractors.docx_text import extract_docx_text
 
-        extraction = extract_docx_text(path)
+        extraction = extract_docx_text(path, limits=docx_limits())
     else:
         from extractors.html_text import extract_html_text
 

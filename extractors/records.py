@@ -44,7 +44,9 @@ def _first(record: dict, fields: tuple[str, ...]) -> str | None:
 
 def record_texts(raw: str, shown: str, fields: RecordFields) -> Iterator[tuple[int, str] | SourceError]:
     """(line number, text) of every record; a bad record is a ``SourceError`` in the stream, not the end of it."""
-    for number, line in enumerate(raw.splitlines(), start=1):
+    # JSON Lines ends a record at "\n" alone: U+2028, U+2029 and U+0085 are legal inside
+    # JSON strings, and str.splitlines() would cut a record at them (a trailing "\r" is JSON whitespace).
+    for number, line in enumerate(raw.split("\n"), start=1):
         if not line.strip():
             continue
         where = f"{shown}:{number}"

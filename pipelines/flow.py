@@ -18,6 +18,7 @@ from extractors.knowledge import DATA_DIR
 from extractors.reading import DEFAULT_MAX_BYTES, list_sources, read_sources
 from extractors.types import CatalogueEntry, DocumentResult, SourceText
 from pipelines import outputs
+from pipelines.limits import analyse_with_limit, analysis_failure
 
 CACHE_VERSION = "1"
 
@@ -66,7 +67,6 @@ def analyse_files(files: list[tuple[Path, Path]], *, max_bytes: int, cache_dir: 
     from models.decisions import decide_document
 
     batch = Batch()
-    resources = None
     decisions = shared_decisions()
     for source in _sources(files, max_bytes, batch):
         cache_file = cache_dir / f"{source.sha256}-{fingerprint}.pkl" if cache_dir else None
@@ -75,15 +75,13 @@ def analyse_files(files: list[tuple[Path, Path]], *, max_bytes: int, cache_dir: 
                 results = pickle.loads(cache_file.read_bytes())
                 results = [_rekey(r, source) for r in results]
             else:
-                resources = resources or shared_resources()
-                results = process_source(source, resources)
+                results = analyse_with_limit(source)  # in a worker, stopped at the time limit
                 if cache_file:
                     cache_file.write_bytes(pickle.dumps(results))
             # the cache holds the extractors' candidates: a retrained model needs no re-analysis
             results = [decide_document(r, source, decisions) for r in results]
         except Exception as exc:
-            detail = traceback.format_exception_only(type(exc), exc)[-1].strip()
-            batch.errors.append(error_row(source.path, f"analysis failed: {detail}", "analyse"))
+            batch.errors.append(error_row(source.path, analysis_failure(exc), "analyse"))
             continue
         batch.sources.append(source)
         batch.results.extend(results)
