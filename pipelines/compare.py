@@ -66,8 +66,7 @@ def run_comparison(
     # documents marked duplicate_of are in no group; their measures still get clusters and concreteness (flagged)
     result = compare_documents(documents, aligned, texts, groups, similarity, alignment.threshold, settings)
     found = clusters(aligned)
-    summary = {
-        "out_dir": str(out_dir),
+    summary = {  # comparison.jsonl's first record: what was found, not where this run wrote it
         "mapping": str(mapping) if mapping else None,
         "threshold": alignment.threshold,
         "documents": len(documents),
@@ -80,5 +79,10 @@ def run_comparison(
     }
     result = {**result, "summary": summary, "clusters": found}
     write_jsonl(out_dir / "comparison.jsonl", comparison_records(result))
-    write_comparison_workbook(out_dir / "comparison.xlsx", documents, aligned, result, settings)
-    return {**summary, "files": [str(out_dir / "comparison.xlsx"), str(out_dir / "comparison.jsonl")]}, result
+    failures = write_comparison_workbook(out_dir / "comparison.xlsx", documents, aligned, result, settings)
+    # a cell the workbook could not hold: a row naming the document's source file, the sheet still written
+    errors = [{"path": f["path"], "stage": "compare", "reason": f"comparison.xlsx: cell {f['column']} of row {f['row']} of sheet {f['sheet']} left empty: {f['reason']}"} for f in failures]
+    if errors:
+        write_jsonl(out_dir / "errors.jsonl", errors, append=True)
+    files = [str(out_dir / "comparison.xlsx"), str(out_dir / "comparison.jsonl")]
+    return {**summary, "out_dir": str(out_dir), "files": files, "errors": errors}, result
