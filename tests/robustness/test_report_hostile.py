@@ -204,3 +204,23 @@ def test_report_failed_writer_leaves_the_others_and_a_row(hostile_runs, tmp_path
     assert "report.docx" in result.output
     CliRunner().invoke(app, ["report", str(out), "--corpus", str(corpus)])
     assert _errors(out) == rows
+
+
+def test_report_comparison_workbook_failure_keeps_comparison_jsonl(hostile_runs, tmp_path):
+    """``policycat compare`` with a folder where comparison.xlsx goes: comparison.jsonl is
+    still written, and the row names the workbook, not the output folder."""
+    from typer.testing import CliRunner
+
+    from pipelines.cli import app
+
+    corpus, source, _, _ = hostile_runs
+    out = tmp_path / "out"
+    shutil.copytree(source, out)
+    (out / "comparison.jsonl").unlink()
+    (out / "comparison.xlsx").unlink()
+    (out / "comparison.xlsx").mkdir()
+    result = CliRunner().invoke(app, ["compare", str(out), "--corpus", str(corpus)])
+    assert result.exit_code == 0, result.output
+    assert (out / "comparison.jsonl").read_text(encoding="utf-8") == (source / "comparison.jsonl").read_text(encoding="utf-8")
+    rows = [r for r in _errors(out) if r["stage"] == "compare"]
+    assert len(rows) == 1 and rows[0]["path"] == "comparison.xlsx" and "not written" in rows[0]["reason"]
