@@ -9,6 +9,7 @@ from typing import Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from models.scoring import PAIRS_GOLD, SEEDS_GOLD
@@ -21,7 +22,7 @@ console = Console()
 def run(
     paths: list[Path] = typer.Argument(..., help="Files or folders of documents (txt, md, docx, pdf, html; JSON Lines, one record a document)."),
     out: Path = typer.Option(Path("outputs"), "-o", "--out", help="Folder the run writes to."),
-    strict: bool = typer.Option(False, help="Exit 1 when any file could not be read."),
+    strict: bool = typer.Option(False, help="Exit 1 when errors.jsonl has any row: a file not read or analysed, a comparison, chart or report that failed."),
     max_mb: float = typer.Option(20.0, help="Refuse files larger than this many MB."),
     batch_size: int = typer.Option(16, help="Files per Prefect task."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Re-analyse files even when unchanged."),
@@ -43,11 +44,24 @@ def run(
     files = [f for f in summary.get("reports", {}).get("files") or [] if Path(f).parent.name != "charts"]
     if files:
         console.print("reports: " + ", ".join(Path(f).name for f in files))
-    if summary["failed"]:
-        console.print(f"[yellow]unreadable files are listed in {out / 'errors.jsonl'}[/yellow]")
+    late = late_error_rows(summary)
+    for row in late:
+        console.print(f"[yellow]{escape(row['stage'])}: {escape(str(row['path']))}: {escape(row['reason'])}[/yellow]", highlight=False)
+    if summary["failed"] or late:
+        console.print(f"[yellow]every problem is listed in {out / 'errors.jsonl'}[/yellow]")
     console.print(f"outputs written to [bold]{out}/[/bold]")
-    if strict and summary["failed"]:
+    if strict and (summary["failed"] or late):
         raise typer.Exit(1)
+
+
+def late_error_rows(summary: dict) -> list[dict]:
+    """The rows the comparison and report steps added to errors.jsonl after the catalogue's:
+    a step that failed whole, or a chart, writer or cell it left out."""
+    rows = []
+    for step in ("comparison", "reports"):
+        part = summary.get(step) or {}
+        rows += ([part["error_row"]] if part.get("error_row") else []) + list(part.get("errors") or [])
+    return rows
 
 
 @app.command()
@@ -253,7 +267,10 @@ def report_command(
     )
     for warning in summary["warnings"]:
         console.print(f"[yellow]{warning}[/yellow]")
-    console.print(f"written: {', '.join(summary['files'][:4])} and {len(summary['files']) - 4} charts")
+    for row in summary.get("errors") or []:
+        console.print(f"[yellow]{escape(str(row['path']))}: {escape(row['reason'])}[/yellow]", highlight=False)
+    reports = [f for f in summary["files"] if Path(f).parent.name != "charts"]
+    console.print(f"written: {', '.join(reports)} and {summary['charts']} charts")
 
 taxonomy_app = typer.Typer(help="The catalogue classes file.")
 app.add_typer(taxonomy_app, name="taxonomy")

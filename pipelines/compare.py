@@ -66,8 +66,7 @@ def run_comparison(
     # documents marked duplicate_of are in no group; their measures still get clusters and concreteness (flagged)
     result = compare_documents(documents, aligned, texts, groups, similarity, alignment.threshold, settings)
     found = clusters(aligned)
-    summary = {
-        "out_dir": str(out_dir),
+    summary = {  # comparison.jsonl's first record: what was found, not where this run wrote it
         "mapping": str(mapping) if mapping else None,
         "threshold": alignment.threshold,
         "documents": len(documents),
@@ -80,5 +79,17 @@ def run_comparison(
     }
     result = {**result, "summary": summary, "clusters": found}
     write_jsonl(out_dir / "comparison.jsonl", comparison_records(result))
-    write_comparison_workbook(out_dir / "comparison.xlsx", documents, aligned, result, settings)
-    return {**summary, "files": [str(out_dir / "comparison.xlsx"), str(out_dir / "comparison.jsonl")]}, result
+    workbook = out_dir / "comparison.xlsx"
+    try:
+        failures = write_comparison_workbook(workbook, documents, aligned, result, settings)
+    except Exception as exc:  # noqa: BLE001 - comparison.jsonl stands; the row names the workbook, not the folder
+        if workbook.is_file():
+            workbook.unlink()  # neither half-written nor an earlier run's
+        failures = [{"path": workbook.name, "reason": f"not written: {type(exc).__name__}: {exc}"}]
+    # a cell the workbook could not hold: a row naming the document's source file, the sheet still written
+    errors = [{"path": f["path"], "stage": "compare", "reason": f"comparison.xlsx: cell {f['column']} of row {f['row']} of sheet {f['sheet']} left empty: {f['reason']}"
+               if "sheet" in f else f"comparison.xlsx {f['reason']}"} for f in failures]
+    if errors:
+        write_jsonl(out_dir / "errors.jsonl", errors, append=True)
+    files = [str(p) for p in (workbook, out_dir / "comparison.jsonl") if p.is_file()]
+    return {**summary, "out_dir": str(out_dir), "files": files, "errors": errors}, result

@@ -11,11 +11,17 @@ folder) this writes
 
 The figures come from ``summary``, laid out by ``view`` (and ``tables`` for the
 comparison sheets); the wording from ``templates/report.yaml``; one writer per format.
+
+Each chart and each writer stands alone: a chart that cannot be drawn is left out (the
+data notes say so), a writer that fails leaves no file of its format (not a stale one
+of an earlier run) and the others still write. Each such failure is a row of
+``errors.jsonl`` (stage ``report``) naming the source file or output concerned.
 """
 
 from __future__ import annotations
 
 import time
+import traceback
 from dataclasses import replace
 from pathlib import Path
 from typing import Mapping, Sequence
@@ -23,8 +29,8 @@ from typing import Mapping, Sequence
 from extractors.types import STATUSES, CatalogueEntry
 from models.comparison import load_comparison_settings
 from models.taxonomy import load_taxonomy
-from pipelines.outputs import comparison_from_records, load_source_texts, read_catalogue, read_jsonl
-from pipelines.reports.charts import build_charts, find_cjk_font
+from pipelines.outputs import comparison_from_records, load_source_texts, read_catalogue, read_jsonl, write_jsonl
+from pipelines.reports.charts import ChartFailure, ChartFontError, draw_charts, find_cjk_font
 from pipelines.reports.html_page import measure_filters, measure_lines, write_html
 from pipelines.reports.markdown import write_markdown
 from pipelines.reports.summary import SummarySettings, build_summary, comparison_is_current
@@ -34,7 +40,31 @@ from pipelines.reports.word import write_docx
 from pipelines.reports.wording import DEFAULT_WORDING_PATH, load_wording
 from pipelines.reports.workbook import write_catalogue_workbook
 
-__all__ = ["write_reports"]
+__all__ = ["write_reports", "report_error_row"]
+
+STAGE = "report"
+
+
+def report_error_row(path: str, reason: str) -> dict:
+    """A row of ``errors.jsonl`` for a failure of this step (the fields of every error row)."""
+    return {"path": path, "stage": STAGE, "reason": reason}
+
+
+def _chart_rows(failure: ChartFailure, documents: Sequence[Mapping]) -> list[dict]:
+    """A left-out chart's rows: one per document whose title holds a character the font
+    lacks (that document is the cause), else one naming the chart."""
+    rows = []
+    for doc in documents:
+        title = doc.get("title") or ""
+        lacking = [f"U+{ord(ch):04X}" for ch in failure.missing if ch in title]
+        if lacking:
+            reason = f"chart {failure.key} left out: the chart font has no glyph for {', '.join(lacking)} in this document's title"
+            rows.append(report_error_row(doc.get("source_path") or doc["doc_id"], reason))
+    return list({r["path"]: r for r in rows}.values()) or [report_error_row(f"charts/{failure.key}", f"chart {failure.key} left out: {failure.reason}")]
+
+
+def _one_line(exc: Exception) -> str:
+    return traceback.format_exception_only(type(exc), exc)[-1].strip()
 
 
 def _read_optional(path: Path) -> list[dict]:
@@ -91,7 +121,11 @@ def write_reports(
         comparison_settings=comparison_settings,
     )
     font = find_cjk_font()
-    charts = {c.key: c for c in build_charts(summary, wording, dpi=settings["chart_dpi"])}
+    failed: list[dict] = []  # this step's error rows
+    drawn, left_out = draw_charts(summary, wording, dpi=settings["chart_dpi"])
+    charts = {c.key: c for c in drawn}
+    for failure in left_out:
+        failed += _chart_rows(failure, documents)
     chart_dir = out_dir / "charts"
     chart_dir.mkdir(parents=True, exist_ok=True)
     for stale in chart_dir.glob("*.png"):
@@ -102,7 +136,7 @@ def write_reports(
         (chart_dir / name).write_bytes(chart.png)
         chart_files[key] = f"charts/{name}"
 
-    view = build_view(summary, wording, charts)
+    view = build_view(summary, wording, charts, left_out=left_out, font=font.name)
     current = comparison_is_current(result, rows)
     tables = comparison_tables(documents, _with_clusters(rows, result), result, comparison_settings) if current else None
     if result and not current:
@@ -116,21 +150,53 @@ def write_reports(
         "html": out_dir / "report.html",
         "md": out_dir / "report.md",
     }
-    workbook = write_catalogue_workbook(files["xlsx"], documents, rows, wording, class_names, tables)
-    write_docx(files["docx"], view, charts, wording)
+    written: list[Path] = []
+
+    def attempt(kind: str, write) -> object:
+        """One writer: its failure is a row and no file of its format, never the end of the others."""
+        try:
+            outcome = write()
+        except ChartFontError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - reported in errors.jsonl, the other files stand
+            try:
+                files[kind].unlink(missing_ok=True)  # neither a half-written file nor an earlier run's
+            except OSError:
+                pass  # not a file (a folder of that name): nothing of this run's to take back
+            failed.append(report_error_row(files[kind].name, f"{files[kind].name} not written: {_one_line(exc)}"))
+            return None
+        written.append(files[kind])
+        return outcome
+
+    workbook = attempt("xlsx", lambda: write_catalogue_workbook(files["xlsx"], documents, rows, wording, class_names, tables)) or {"sheets": [], "failures": []}
+    for cell in workbook["failures"]:
+        failed.append(report_error_row(cell["path"], f"catalogue.xlsx: cell {cell['column']} of row {cell['row']} of sheet {cell['sheet']} left empty: {cell['reason']}"))
+    attempt("docx", lambda: write_docx(files["docx"], view, charts, wording))
     lines = measure_lines(rows, texts, wording, class_names, settings["context_chars"])
-    write_html(files["html"], view, charts, lines, measure_filters(lines, class_names, documents, wording), wording)
-    write_markdown(files["md"], view, chart_files)
+    attempt("html", lambda: write_html(files["html"], view, charts, lines, measure_filters(lines, class_names, documents, wording), wording))
+    attempt("md", lambda: write_markdown(files["md"], view, chart_files))
+    _record_errors(out_dir, failed)
     return {
         "out_dir": str(out_dir),
         "documents": len(documents),
         "measures": len(rows),
         "counted_measures": summary["totals"]["counted_measures"],
         "charts": len(charts),
+        "charts_left_out": [f.key for f in left_out],
         "sheets": len(workbook["sheets"]),
         "unverified_contexts": sum(1 for line in lines if not line["context"]["verified"]),
         "font": f"{font.name} ({font.path})",
-        "files": [str(p) for p in files.values()] + [str(out_dir / f) for f in chart_files.values()],
+        "files": [str(p) for p in written] + [str(out_dir / f) for f in chart_files.values()],
+        "errors": failed,
         "warnings": warnings,
         "seconds": round(time.perf_counter() - started, 2),
     }
+
+
+def _record_errors(out_dir: Path, rows: Sequence[Mapping]) -> None:
+    """This step's rows appended to ``errors.jsonl``; a row already there (an earlier
+    ``policycat report`` over the same folder) is not repeated."""
+    present = _read_optional(out_dir / "errors.jsonl")
+    new = [r for r in rows if r not in present]
+    if new:
+        write_jsonl(out_dir / "errors.jsonl", new, append=True)

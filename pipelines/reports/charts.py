@@ -7,6 +7,7 @@ stops the report with a message saying what to install.
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess
 import warnings
@@ -37,11 +38,20 @@ INSTALL_HINT = (
     "`apt-get install fonts-noto-cjk` (what `make install` does), then run the command again."
 )
 
-__all__ = ["CJKFont", "ChartFontError", "find_cjk_font", "font_has_glyphs", "Chart", "build_charts", "GLYPH_SAMPLE"]
+__all__ = ["CJKFont", "ChartFontError", "MissingGlyphError", "find_cjk_font", "font_has_glyphs", "Chart", "ChartFailure", "build_charts", "draw_charts", "GLYPH_SAMPLE"]
 
 
 class ChartFontError(RuntimeError):
     """No installed font can draw Chinese text."""
+
+
+class MissingGlyphError(ValueError):
+    """The font lacks a glyph for a character of this chart's labels (an emoji, U+FFFD …):
+    this chart cannot be drawn, the others can."""
+
+    def __init__(self, message: str, characters: tuple[str, ...]):
+        super().__init__(message)
+        self.characters = characters
 
 
 @dataclass(frozen=True)
@@ -56,6 +66,17 @@ class Chart:
     key: str
     title: str
     png: bytes
+
+
+@dataclass(frozen=True)
+class ChartFailure:
+    """A chart left out of the report: which, and why (``missing`` holds the characters
+    the font has no glyph for, when that was the reason)."""
+
+    key: str
+    title: str
+    reason: str
+    missing: tuple[str, ...] = ()
 
 
 def font_has_glyphs(path: str | Path, text: str = GLYPH_SAMPLE, index: int = 0) -> bool:
@@ -137,9 +158,12 @@ def _render(draw: Callable, width: float, height: float, dpi: int) -> bytes:
             figure.savefig(buffer, format="png", dpi=dpi)
         missing = [str(w.message) for w in caught if "missing from font" in str(w.message).lower()]
         if missing:
-            raise ChartFontError(f"font {font.name} ({font.path}) lacks glyphs: {missing[0]}")
+            characters = tuple(dict.fromkeys(chr(int(n)) for m in missing for n in _GLYPH_NUMBER.findall(m)))
+            raise MissingGlyphError(f"font {font.name} ({font.path}) lacks glyphs: {missing[0]}", characters)
     return buffer.getvalue()
 
+
+_GLYPH_NUMBER = re.compile(r"Glyph (\d+)")
 
 PALETTE = ("#1f5fa8", "#e07b39", "#3a9a5b", "#c23b3b", "#8067b7", "#8c6d31", "#d4a017", "#5c5c5c")
 
@@ -256,20 +280,42 @@ def _chart_ranking(summary: Mapping, labels: Mapping, titles: Mapping):
 
 
 def build_charts(summary: Mapping, wording, dpi: int = 150) -> list[Chart]:
-    """Every chart of the report, in report order; a chart without data is left out."""
+    """Every chart of the report, in report order; a chart without data is left out.
+    Raises on the first chart that cannot be drawn (``draw_charts`` leaves it out instead)."""
+    charts, failures = draw_charts(summary, wording, dpi)
+    if failures:
+        raise MissingGlyphError(failures[0].reason, failures[0].missing)
+    return charts
+
+
+def draw_charts(summary: Mapping, wording, dpi: int = 150) -> tuple[list[Chart], list[ChartFailure]]:
+    """Every chart that can be drawn, in report order, and the ones that could not: one
+    title with a character the font lacks must not take the other charts with it. A
+    missing Chinese font (``ChartFontError``) is no chart's fault and still raises."""
     labels, titles, columns = wording.labels, wording.section("charts"), wording.section("columns")
     names = {c["code"]: c["name"] for c in summary["classes"]}
     plans = []
     if summary["documents"]["type_level"]:
-        plans.append(("documents", titles["documents"], _chart_documents(summary, labels, titles)))
+        plans.append(("documents", titles["documents"], lambda: _chart_documents(summary, labels, titles)))
     if any(c["measures"] for c in summary["classes"]):
-        plans.append(("classes", titles["classes"], _chart_classes(summary, labels, titles)))
+        plans.append(("classes", titles["classes"], lambda: _chart_classes(summary, labels, titles)))
     if summary["bodies"]["bodies"] and summary["bodies"]["lines"]:
-        plans.append(("bodies", titles["bodies"], _chart_bodies(summary, labels, titles)))
+        plans.append(("bodies", titles["bodies"], lambda: _chart_bodies(summary, labels, titles)))
     for i, pair in enumerate(summary["city_county"], start=1):
         if pair["by_category"]:
             title = titles["city_county"].format(city=pair["city"]["title"], county=pair["county"]["title"])
-            plans.append((f"city_county_{i}", title, _chart_city_county(pair, names, labels, titles, columns)))
+            plans.append((f"city_county_{i}", title, lambda pair=pair: _chart_city_county(pair, names, labels, titles, columns)))
     if any(d.get("rank") is not None for d in summary["ranking"]):
-        plans.append(("ranking", titles["ranking"], _chart_ranking(summary, labels, titles)))
-    return [Chart(key, title, _render(draw, *size, dpi=dpi)) for key, title, (draw, size) in plans]
+        plans.append(("ranking", titles["ranking"], lambda: _chart_ranking(summary, labels, titles)))
+    charts, failures = [], []
+    for key, title, plan in plans:
+        try:
+            draw, size = plan()
+            charts.append(Chart(key, title, _render(draw, *size, dpi=dpi)))
+        except ChartFontError:
+            raise
+        except MissingGlyphError as exc:
+            failures.append(ChartFailure(key, title, str(exc), exc.characters))
+        except Exception as exc:  # noqa: BLE001 - one chart's data must not lose the report
+            failures.append(ChartFailure(key, title, f"{type(exc).__name__}: {exc}"))
+    return charts, failures

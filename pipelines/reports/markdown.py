@@ -10,7 +10,9 @@ _MD_SPECIAL = {ch: "\\" + ch for ch in "\\`*_[]#|<>~"}
 
 def markdown_escape(text) -> str:
     """Text safe in a Markdown paragraph or table cell: markup characters escaped, no raw HTML."""
-    text = "" if text is None else str(text)
+    from pipelines.reports.package import xml_text
+
+    text = "" if text is None else xml_text(str(text))
     return "".join(_MD_SPECIAL.get(ch, ch) for ch in " ".join(text.split()))
 
 

@@ -45,9 +45,15 @@ def _chart(key: str, charts: Mapping[str, Any]) -> list[dict]:
     return [{"type": "chart", "key": key, "title": charts[key].title}] if key in charts else []
 
 
-def build_view(summary: Mapping, wording: Wording, charts: Mapping[str, Any]) -> dict:
+def _characters(characters: Sequence[str]) -> str:
+    """Characters named for a reader: the character and its code point (a control character by code point only)."""
+    return "、".join(f"“{ch}”（U+{ord(ch):04X}）" if ch.isprintable() else f"U+{ord(ch):04X}" for ch in characters)
+
+
+def build_view(summary: Mapping, wording: Wording, charts: Mapping[str, Any], *, left_out: Sequence[Any] = (), font: str = "") -> dict:
     """The report as sections of blocks (heading, paragraph, table, examples, list, chart)
-    that the Word, Markdown and HTML writers render alike."""
+    that the Word, Markdown and HTML writers render alike. ``left_out``: the charts that
+    could not be drawn (``charts.ChartFailure``), named in the data notes."""
     say, col, label = wording.fill, wording.section("columns"), wording.label
     totals, overview = summary["totals"], summary["documents"]
     class_name = {c["code"]: c["name"] for c in summary["classes"]}
@@ -196,6 +202,10 @@ def build_view(summary: Mapping, wording: Wording, charts: Mapping[str, Any]) ->
         items.append(say("notes_comparison_stale"))
     if notes["comparison_warnings"]:
         items.append(say("notes_comparison_warnings", parts="；".join(notes["comparison_warnings"])))
+    if left_out:
+        items.append(say("notes_charts_left_out", count=len(left_out), parts="；".join(
+            say("notes_chart_glyphs", title=f.title, font=font, characters=_characters(f.missing)) if f.missing
+            else say("notes_chart_error", title=f.title, error=f.reason) for f in left_out)))
     if notes["document_warnings"]:
         items.append(say("notes_document_warnings", parts="；".join(notes["document_warnings"])))
     sections.append({"key": "notes", "heading": wording.heading("notes"), "blocks": [{"type": "list", "items": items}]})

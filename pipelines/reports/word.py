@@ -31,6 +31,20 @@ def _size_columns(table, block: Mapping, total) -> None:
             cell.width = int(want * scale)
 
 
+def _xml_safe(value):
+    """Every text of the view without the characters Word's XML cannot hold (a control
+    character in a document title would otherwise stop the whole file)."""
+    from pipelines.reports.package import xml_text
+
+    if isinstance(value, str):
+        return xml_text(value)
+    if isinstance(value, Mapping):
+        return {k: _xml_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_xml_safe(v) for v in value]
+    return value
+
+
 def write_docx(path: Path, view: Mapping, charts: Mapping[str, Any], wording: Wording) -> None:
     """The summary as a Word document: Title, Heading 1/2/3 styles (the navigation pane
     lists them), tables in the built-in grid style, charts as inline pictures."""
@@ -41,6 +55,7 @@ def write_docx(path: Path, view: Mapping, charts: Mapping[str, Any], wording: Wo
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm, Pt
 
+    view = _xml_safe(view)
     document = docx.Document()
     settings = wording.settings
     body_font, heading_font = settings["docx_body_font"], settings["docx_heading_font"]
@@ -93,3 +108,6 @@ def write_docx(path: Path, view: Mapping, charts: Mapping[str, Any], wording: Wo
                 caption = document.add_paragraph(block["title"], style="Caption")
                 caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
     document.save(str(path))
+    from pipelines.reports.package import settle
+
+    settle(path)  # stable document and zip dates: two runs of one corpus, the same bytes

@@ -9,17 +9,20 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
 from extractors.types import CatalogueEntry
 from pipelines.reports.summary import format_bodies, format_targets
 from pipelines.outputs import to_row
+from pipelines.reports.package import xml_text
 
 MAX_COLUMN_WIDTH = 60
 MAX_CELL_CHARS = 32767  # Excel's limit for one cell
 SHEET_NAME_MAX = 31
 FORBIDDEN_IN_SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
-_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# OWASP's CSV-injection rule: a cell starting with one of these is a formula to Excel or
+# LibreOffice once the sheet is saved as CSV, so it gets a leading apostrophe (and is stored as text)
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # Field order of the measures sheet; fields not listed follow in the order rows have them.
 FIELD_ORDER = (
     "measure_id", "doc_id", "title", "doc_type", "level", "region", "region_code", "issuing_body", "source_path",
@@ -35,13 +38,13 @@ COMPARISON_SHEETS = {  # table of pipelines.reports.tables.comparison_tables -> 
     "concreteness": "concreteness", "measures": "comparison_measures", "documents": "comparison_documents",
 }
 
-__all__ = ["write_catalogue_workbook", "write_comparison_workbook", "sheet_name", "cell_text", "MAX_COLUMN_WIDTH"]
+__all__ = ["write_catalogue_workbook", "write_comparison_workbook", "sheet_name", "cell_text", "neutralise", "MAX_COLUMN_WIDTH"]
 
 
 def sheet_name(title: str, used: set[str]) -> str:
     """A valid, unused sheet name: at most 31 characters, none of ``[]:*?/\\``, not
     starting or ending with an apostrophe, unique ignoring case (as Excel compares)."""
-    base = FORBIDDEN_IN_SHEET_NAME.sub("_", _ILLEGAL_XML.sub("", title or "")).strip().strip("'").strip() or "sheet"
+    base = FORBIDDEN_IN_SHEET_NAME.sub("_", xml_text(title or "")).strip().strip("'").strip() or "sheet"
     if base.lower() == "history":  # reserved by Excel
         base = "history_"
     candidate, n = base[:SHEET_NAME_MAX], 1
@@ -107,22 +110,41 @@ def _value(entry: CatalogueEntry, row: Mapping, field: str):
     return row.get(field)
 
 
-def _write_table(sheet, headers: Sequence[str], lines: Iterable[Sequence], *, freeze: str = "A2") -> None:
+def _write_table(
+    sheet,
+    headers: Sequence[str],
+    lines: Iterable[Sequence],
+    *,
+    freeze: str = "A2",
+    source_of: Callable[[int], str | None] | None = None,
+    failures: list[dict] | None = None,
+) -> None:
+    """The one table writer of every workbook: header bold and frozen, autofilter, widths;
+    every cell through ``neutralise``. A cell openpyxl still refuses is left empty and
+    recorded in ``failures`` with the source of its line (``source_of(line index)``)."""
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
     widths = [_display_width(h) for h in headers]
     for col, header in enumerate(headers, start=1):
-        cell = sheet.cell(row=1, column=col, value=_clean(header))
+        cell = sheet.cell(row=1, column=col, value=neutralise(header))
         cell.font = Font(bold=True)
         cell.alignment = Alignment(vertical="center")
     row_index = 1
     for row_index, line in enumerate(lines, start=2):
         for col, value in enumerate(line, start=1):
-            value = _clean(value)
-            cell = sheet.cell(row=row_index, column=col, value=value)
-            if isinstance(value, str) and value.startswith("="):
-                cell.data_type = "s"  # text, not a formula
+            value = neutralise(value)
+            try:
+                cell = sheet.cell(row=row_index, column=col, value=value)
+            except (ValueError, TypeError) as exc:  # a value openpyxl cannot store: this cell only
+                sheet.cell(row=row_index, column=col, value=None)
+                if failures is not None:
+                    source = source_of(row_index - 2) if source_of else None
+                    header = headers[col - 1] if col <= len(headers) else col
+                    failures.append({"path": source or sheet.title, "sheet": sheet.title, "row": row_index, "column": str(header), "reason": f"{type(exc).__name__}: {exc}"})
+                continue
+            if isinstance(value, str):
+                cell.data_type = "s"  # text, never a formula
             if row_index < 600:
                 widths[col - 1] = max(widths[col - 1], _display_width(value))
     sheet.freeze_panes = freeze
@@ -132,10 +154,19 @@ def _write_table(sheet, headers: Sequence[str], lines: Iterable[Sequence], *, fr
         sheet.column_dimensions[get_column_letter(col)].width = min(MAX_COLUMN_WIDTH, width + 2)
 
 
+def neutralise(value):
+    """A value as a cell may hold it: no character XML cannot hold, at most Excel's cell
+    length, lists as JSON text, and text that a spreadsheet would read as a formula
+    prefixed with an apostrophe (the value itself stays visible after it)."""
+    value = _clean(value)
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        value = ("'" + value)[:MAX_CELL_CHARS]
+    return value
+
+
 def _clean(value):
     if isinstance(value, str):
-        value = _ILLEGAL_XML.sub("", value)
-        return value[:MAX_CELL_CHARS]
+        return xml_text(value)[:MAX_CELL_CHARS]
     if isinstance(value, (list, tuple, set, dict)):
         import json
 
@@ -151,7 +182,7 @@ def write_catalogue_workbook(
     class_names: Mapping[str, str],
     comparison_tables: Mapping[str, list[dict]] | None = None,
 ) -> dict:
-    """Write the workbook; returns ``{"sheets": [names], "measures": n}``."""
+    """Write the workbook; returns ``{"sheets": [names], "measures": n, "failures": [cells left empty]}``."""
     from openpyxl import Workbook
     from openpyxl.worksheet.hyperlink import Hyperlink
 
@@ -160,6 +191,7 @@ def write_catalogue_workbook(
     workbook = Workbook()
     workbook.remove(workbook.active)
     used: set[str] = set()
+    failures: list[dict] = []
 
     rows = [(entry, to_row(entry)) for entry in entries]
     fields = _fields([row for _, row in rows]) or ["measure_id", "text"]
@@ -168,7 +200,7 @@ def write_catalogue_workbook(
         measures,
         [fields_label.get(f, f) for f in fields],
         ([cell_text(f, _value(e, r, f), wording, class_names) for f in fields] for e, r in rows),
-        freeze="C2",
+        freeze="C2", source_of=lambda i: rows[i][0].source_path, failures=failures,
     )
 
     overview = workbook.create_sheet(sheet_name(sheets_label["documents"], used))
@@ -187,6 +219,7 @@ def write_catalogue_workbook(
         overview,
         doc_headers,
         ([names[d["doc_id"]]] + [cell_text(f, d.get(f), wording, class_names) for f in doc_fields] for d in documents),
+        source_of=lambda i: documents[i].get("source_path"), failures=failures,
     )
     for row_index, doc in enumerate(documents, start=2):
         cell = overview.cell(row=row_index, column=1)
@@ -200,8 +233,10 @@ def write_catalogue_workbook(
             sheet,
             [fields_label.get(f, f) for f in DOCUMENT_SHEET_FIELDS],
             ([cell_text(f, _value(e, r, f), wording, class_names) for f in DOCUMENT_SHEET_FIELDS] for e, r in of_doc),
+            source_of=lambda i, doc=doc: doc.get("source_path"), failures=failures,
         )
 
+    sources = _line_sources(documents)
     for table_key, label_key in COMPARISON_SHEETS.items():
         table = (comparison_tables or {}).get(table_key)
         if table is None:
@@ -209,10 +244,32 @@ def write_catalogue_workbook(
         sheet = workbook.create_sheet(sheet_name(sheets_label.get(label_key, table_key), used))
         columns = list(dict.fromkeys(k for line in table for k in line)) or ["-"]
         lines = ([_cell_value(line.get(c), c, class_names, wording) for c in columns] for line in table)
-        _write_table(sheet, columns, lines, freeze="B2" if table_key == "coverage" else "A2")
+        _write_table(sheet, columns, lines, freeze="B2" if table_key == "coverage" else "A2",
+                     source_of=lambda i, table=table: sources(table[i]), failures=failures)
+
+    save_workbook(workbook, path)
+    return {"sheets": workbook.sheetnames, "measures": len(entries), "failures": failures}
+
+
+def _line_sources(documents: Sequence[Mapping]) -> Callable[[Mapping], str | None]:
+    """The source file a comparison table line is about (its document, or the first of a pair)."""
+    by_id = {d["doc_id"]: d.get("source_path") for d in documents}
+
+    def source(line: Mapping) -> str | None:
+        for key in ("doc_id", "doc_a", "doc_b"):
+            if line.get(key) in by_id:
+                return by_id[line[key]]
+        return None
+
+    return source
+
+
+def save_workbook(workbook, path: Path) -> None:
+    """Save with the stable document timestamp and zip entry dates (``package.settle``)."""
+    from pipelines.reports.package import settle
 
     workbook.save(path)
-    return {"sheets": workbook.sheetnames, "measures": len(entries)}
+    settle(path)
 
 
 def _cell_value(value, column: str, class_names: Mapping[str, str], wording):
@@ -226,36 +283,24 @@ def _cell_value(value, column: str, class_names: Mapping[str, str], wording):
 # ---------------------------------------------------------------- comparison.xlsx
 
 
-def write_comparison_workbook(path: Path, documents: list[dict], rows: list[dict], result: dict, settings) -> None:
-    """One sheet per table: header frozen, autofilter on, columns sized to their content."""
+def write_comparison_workbook(path: Path, documents: list[dict], rows: list[dict], result: dict, settings) -> list[dict]:
+    """One sheet per table, written by the catalogue workbook's table writer (one guard
+    for formulas and control characters). Returns the cells left empty, each naming
+    the source file of its line."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
 
     from pipelines.reports.tables import comparison_tables
 
     tables = comparison_tables(documents, rows, result, settings)
     workbook = Workbook()
     workbook.remove(workbook.active)
+    used: set[str] = set()
+    failures: list[dict] = []
+    sources = _line_sources(documents)
     for name, table in tables.items():
-        sheet = workbook.create_sheet(name)
+        sheet = workbook.create_sheet(sheet_name(name, used))
         columns = list(dict.fromkeys(k for line in table for k in line)) or ["(无)"]
-        sheet.append(columns)
-        for line in table:
-            sheet.append([_cell(line.get(c)) for c in columns])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        sheet.freeze_panes = "B2" if name == "coverage" else "A2"
-        sheet.auto_filter.ref = sheet.dimensions
-        for index, column in enumerate(columns, start=1):
-            width = max([_display_width(column)] + [_display_width(line.get(column)) for line in table[:500]])
-            sheet.column_dimensions[get_column_letter(index)].width = min(MAX_COLUMN_WIDTH, width + 2)
-    workbook.save(path)
-
-
-def _cell(value):
-    import json
-
-    if isinstance(value, (list, tuple, set, dict)):
-        return json.dumps(sorted(value) if isinstance(value, set) else value, ensure_ascii=False)
-    return value
+        _write_table(sheet, columns, ([line.get(c) for c in columns] for line in table), freeze="B2" if name == "coverage" else "A2",
+                     source_of=lambda i, table=table: sources(table[i]), failures=failures)
+    save_workbook(workbook, path)
+    return failures
