@@ -20,7 +20,7 @@ demo: $(STAMP)
 	$(BIN)/policycat run corpora/ -o outputs/
 
 test: $(STAMP)
-	$(BIN)/pytest -q -n 2
+	$(BIN)/pytest -q -n 2 --dist loadgroup
 
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/run.py --write

@@ -23,6 +23,9 @@ import docx
 import pytest
 from openpyxl import load_workbook
 
+# two full runs in a module fixture: on one xdist worker, not repeated on each (make test uses --dist loadgroup)
+pytestmark = pytest.mark.xdist_group("hostile-runs")
+
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "corpora"
 CITY, COUNTY = "001_c928dd9025f7e819.txt", "000_c4eeb4407c4e4302.txt"
