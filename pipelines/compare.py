@@ -13,7 +13,7 @@ from pathlib import Path
 from models.alignment import align_measures, build_similarity, load_alignment_settings
 from extractors.types import CatalogueEntry
 from models.comparison import clusters, comparison_groups, compare_documents, load_comparison_settings
-from pipelines.outputs import comparison_records, load_source_texts, read_catalogue, read_jsonl, write_jsonl
+from pipelines.outputs import atomic_path, comparison_records, load_source_texts, read_catalogue, read_jsonl, write_jsonl
 from pipelines.reports.workbook import write_comparison_workbook
 
 MAPPING_NAME = "compare.yaml"
@@ -80,5 +80,6 @@ def run_comparison(
     }
     result = {**result, "summary": summary, "clusters": found}
     write_jsonl(out_dir / "comparison.jsonl", comparison_records(result))
-    write_comparison_workbook(out_dir / "comparison.xlsx", documents, aligned, result, settings)
+    with atomic_path(out_dir / "comparison.xlsx") as temporary:
+        write_comparison_workbook(temporary, documents, aligned, result, settings)
     return {**summary, "files": [str(out_dir / "comparison.xlsx"), str(out_dir / "comparison.jsonl")]}, result

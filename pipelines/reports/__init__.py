@@ -23,7 +23,7 @@ from typing import Mapping, Sequence
 from extractors.types import STATUSES, CatalogueEntry
 from models.comparison import load_comparison_settings
 from models.taxonomy import load_taxonomy
-from pipelines.outputs import comparison_from_records, load_source_texts, read_catalogue, read_jsonl
+from pipelines.outputs import atomic_path, comparison_from_records, load_source_texts, read_catalogue, read_jsonl
 from pipelines.reports.charts import build_charts, find_cjk_font
 from pipelines.reports.html_page import measure_filters, measure_lines, write_html
 from pipelines.reports.markdown import write_markdown
@@ -94,13 +94,16 @@ def write_reports(
     charts = {c.key: c for c in build_charts(summary, wording, dpi=settings["chart_dpi"])}
     chart_dir = out_dir / "charts"
     chart_dir.mkdir(parents=True, exist_ok=True)
-    for stale in chart_dir.glob("*.png"):
-        stale.unlink()
     chart_files = {}
     for i, (key, chart) in enumerate(charts.items(), start=1):
         name = f"{i:02d}-{key}.png"
-        (chart_dir / name).write_bytes(chart.png)
+        with atomic_path(chart_dir / name) as temporary:
+            temporary.write_bytes(chart.png)
         chart_files[key] = f"charts/{name}"
+    # an earlier run's charts go once this run's are in place
+    for stale in chart_dir.glob("*.png"):
+        if f"charts/{stale.name}" not in chart_files.values():
+            stale.unlink()
 
     view = build_view(summary, wording, charts)
     current = comparison_is_current(result, rows)
@@ -116,11 +119,15 @@ def write_reports(
         "html": out_dir / "report.html",
         "md": out_dir / "report.md",
     }
-    workbook = write_catalogue_workbook(files["xlsx"], documents, rows, wording, class_names, tables)
-    write_docx(files["docx"], view, charts, wording)
+    with atomic_path(files["xlsx"]) as temporary:
+        workbook = write_catalogue_workbook(temporary, documents, rows, wording, class_names, tables)
+    with atomic_path(files["docx"]) as temporary:
+        write_docx(temporary, view, charts, wording)
     lines = measure_lines(rows, texts, wording, class_names, settings["context_chars"])
-    write_html(files["html"], view, charts, lines, measure_filters(lines, class_names, documents, wording), wording)
-    write_markdown(files["md"], view, chart_files)
+    with atomic_path(files["html"]) as temporary:
+        write_html(temporary, view, charts, lines, measure_filters(lines, class_names, documents, wording), wording)
+    with atomic_path(files["md"]) as temporary:
+        write_markdown(temporary, view, chart_files)
     return {
         "out_dir": str(out_dir),
         "documents": len(documents),
