@@ -27,5 +27,5 @@ benchmark: $(STAMP)
 
 # a run's outputs, and the classifiers runs trained (their cache folder: pipelines/classify.py)
 clean:
-	rm -rf outputs/*.jsonl outputs/*.parquet outputs/*.xlsx outputs/*.docx outputs/*.html outputs/report.md outputs/charts outputs/texts outputs/.cache .prefect
-	rm -rf "$${POLICYCAT_CACHE:-$${XDG_CACHE_HOME:-$$HOME/.cache}/policycat}/classifier"
+	rm -rf outputs/*.jsonl outputs/*.parquet outputs/*.xlsx outputs/*.docx outputs/*.html outputs/report.md outputs/charts outputs/texts outputs/run.json outputs/run.lock outputs/.cache .prefect
+	rm -rf "$${POLICYCAT_CACHE:-$${XDG_CACHE_HOME:-$$HOME/.cache}/policycat}/classifier" "$${POLICYCAT_CACHE:-$${XDG_CACHE_HOME:-$$HOME/.cache}/policycat}/analysis"

@@ -16,6 +16,7 @@ from models.scoring import PAIRS_GOLD, SEEDS_GOLD
 
 app = typer.Typer(help="Turn Chinese policy texts about 政协 work into a structured requirement catalogue.", no_args_is_help=True)
 console = Console()
+err_console = Console(stderr=True)
 
 
 @app.command()
@@ -28,11 +29,26 @@ def run(
     no_cache: bool = typer.Option(False, "--no-cache", help="Re-analyse files even when unchanged."),
 ) -> None:
     """Run the whole flow: read, split, analyse, extract, classify, compare, write catalogue and reports to outputs/."""
-    from pipelines.flow import catalogue_flow
+    from pipelines.publish import OutputFolderError, run_folder
+    from pipelines.runtime import RunInterrupted, prefect_server, stop_on_signals
 
-    summary = catalogue_flow(
-        [str(p) for p in paths], str(out), batch_size=batch_size, max_bytes=int(max_mb * 2**20), use_cache=not no_cache
-    )
+    folder = None
+    try:
+        with stop_on_signals(), run_folder(out) as folder:
+            # the lock is taken before Prefect is imported and started: a busy folder is refused at once
+            from pipelines.flow import catalogue_flow
+
+            with prefect_server():
+                summary = catalogue_flow(
+                    [str(p) for p in paths], str(out), batch_size=batch_size, max_bytes=int(max_mb * 2**20), use_cache=not no_cache
+                )
+    except OutputFolderError as exc:
+        err_console.print(f"policycat: {exc}", markup=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+    except RunInterrupted as exc:
+        left = "as it was" if folder is None or not folder.written() else "with no run.json (this run had begun replacing files)"
+        err_console.print(f"policycat: stopped by {exc.name}; {out} is left {left}", markup=False, soft_wrap=True)
+        raise typer.Exit(exc.exit_code) from None
     console.print(
         f"read {summary['files_read']} sources → {summary['documents']} documents "
         f"({summary['split_files']} files split, {summary['duplicates']} duplicates), "

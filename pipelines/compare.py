@@ -13,7 +13,7 @@ from pathlib import Path
 from models.alignment import align_measures, build_similarity, load_alignment_settings
 from extractors.types import CatalogueEntry
 from models.comparison import clusters, comparison_groups, compare_documents, load_comparison_settings
-from pipelines.outputs import comparison_records, load_source_texts, read_catalogue, read_jsonl, write_jsonl
+from pipelines.outputs import atomic_path, comparison_records, load_source_texts, read_catalogue, read_jsonl, write_jsonl
 from pipelines.reports.workbook import write_comparison_workbook
 
 MAPPING_NAME = "compare.yaml"
@@ -81,7 +81,8 @@ def run_comparison(
     write_jsonl(out_dir / "comparison.jsonl", comparison_records(result))
     workbook = out_dir / "comparison.xlsx"
     try:
-        failures = write_comparison_workbook(workbook, documents, aligned, result, settings)
+        with atomic_path(workbook) as temporary:
+            failures = write_comparison_workbook(temporary, documents, aligned, result, settings)
     except Exception as exc:  # noqa: BLE001 - comparison.jsonl stands; the row names the workbook, not the folder
         if workbook.is_file():
             workbook.unlink()  # neither half-written nor an earlier run's

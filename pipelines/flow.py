@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import pickle
 import traceback
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -12,12 +11,12 @@ from pathlib import Path
 from prefect import flow, task
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from extractors.documents import Resources, load_resources, mark_cross_file_duplicates, process_source
+from extractors.documents import Resources, load_resources, mark_cross_file_duplicates
 from extractors.errors import SourceError
 from extractors.knowledge import DATA_DIR
 from extractors.reading import DEFAULT_MAX_BYTES, list_sources, read_sources
 from extractors.types import CatalogueEntry, DocumentResult, SourceText
-from pipelines import outputs
+from pipelines import analysis_cache, outputs, publish
 from pipelines.limits import analyse_with_limit, analysis_failure
 
 CACHE_VERSION = "1"
@@ -69,15 +68,13 @@ def analyse_files(files: list[tuple[Path, Path]], *, max_bytes: int, cache_dir: 
     batch = Batch()
     decisions = shared_decisions()
     for source in _sources(files, max_bytes, batch):
-        cache_file = cache_dir / f"{source.sha256}-{fingerprint}.pkl" if cache_dir else None
+        cache_key = analysis_cache.entry_key(source, fingerprint) if cache_dir else None
         try:
-            if cache_file and cache_file.exists():
-                results = pickle.loads(cache_file.read_bytes())
-                results = [_rekey(r, source) for r in results]
-            else:
+            results = analysis_cache.load(cache_dir, cache_key) if cache_dir else None
+            if results is None:
                 results = analyse_with_limit(source)  # in a worker, stopped at the time limit
-                if cache_file:
-                    cache_file.write_bytes(pickle.dumps(results))
+                if cache_dir:
+                    analysis_cache.store(cache_dir, cache_key, results)
             # the cache holds the extractors' candidates: a retrained model needs no re-analysis
             results = [decide_document(r, source, decisions) for r in results]
         except Exception as exc:
@@ -99,18 +96,6 @@ def _sources(files: list[tuple[Path, Path]], max_bytes: int, batch: Batch):
                     yield item
         except Exception as exc:  # an unforeseen reader failure must not lose the other files
             batch.errors.append(error_row(str(path), f"unexpected {type(exc).__name__}: {exc}", "read"))
-
-
-def _rekey(result: DocumentResult, source: SourceText) -> DocumentResult:
-    """A cached result of identical bytes found under another name keeps the current name."""
-    if result.document.source_path == source.source_path:
-        return result
-    old = result.document.source_path
-    from dataclasses import replace
-
-    doc = replace(result.document, source_path=source.source_path, doc_id=result.document.doc_id.replace(old, source.source_path, 1))
-    measures = tuple(replace(m, source_path=source.source_path, doc_id=doc.doc_id) for m in result.measures)
-    return replace(result, document=doc, measures=measures)
 
 
 @task(name="analyse batch")
@@ -217,13 +202,25 @@ def catalogue_flow(
     use_cache: bool = True,
     show_progress: bool = True,
     corrections: str | None = None,
+    cache_dir: str | None = None,
 ) -> dict:
-    """Corpus in, catalogue out. Files go to tasks in batches so state tracking stays cheap."""
+    """Corpus in, catalogue out, in a locked output folder that ``run.json`` vouches for at the end.
+
+    ``cache_dir``: where analyses are kept (default: the user's cache, ``analysis_cache.default_dir()``).
+    """
+    with publish.run_folder(out_dir) as folder:
+        cache = (Path(cache_dir) if cache_dir else analysis_cache.default_dir()) if use_cache else None
+        summary = _catalogue(paths, out_dir, batch_size, max_bytes, cache, show_progress, corrections)
+        summary["manifest"] = str(folder.finish(summary, publish.corpus_fingerprint(list_sources([Path(p) for p in paths]), paths)))
+    return summary
+
+
+def _catalogue(
+    paths: list[str], out_dir: str, batch_size: int, max_bytes: int, cache_dir: Path | None, show_progress: bool, corrections: str | None
+) -> dict:
+    """Files go to tasks in batches so state tracking stays cheap."""
     files = [(str(p), str(r)) for p, r in list_sources([Path(p) for p in paths])]
     missing = [p for p in paths if not Path(p).exists()]
-    cache_dir = Path(out_dir) / ".cache" if use_cache else None
-    if cache_dir:
-        cache_dir.mkdir(parents=True, exist_ok=True)
     fingerprint = knowledge_fingerprint()
     merged = Batch(errors=[error_row(p, "no such file or folder", "list") for p in missing])
     batches = [files[i : i + batch_size] for i in range(0, len(files), batch_size)]

@@ -5,10 +5,13 @@ The one place where typed values become rows and rows become typed values again.
 
 from __future__ import annotations
 
+import itertools
 import json
+import os
+from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
+from typing import IO, Iterable, Iterator, Mapping, Sequence
 
 from extractors.errors import SourceError
 from extractors.reading import read_source
@@ -254,8 +257,11 @@ def comparison_from_records(records: Sequence[Mapping]) -> dict | None:
 
 
 def write_jsonl(path: Path, rows: Iterable[dict], *, append: bool = False) -> int:
+    """Rows as JSON Lines, published whole (``append`` rewrites the file with the rows added)."""
     count = 0
-    with path.open("a" if append else "w", encoding="utf-8") as handle:
+    with atomic_write(path, "w", encoding="utf-8") as handle:
+        if append and Path(path).is_file():
+            handle.write(Path(path).read_text(encoding="utf-8"))
         for row in rows:
             handle.write(json.dumps(row, ensure_ascii=False) + "\n")
             count += 1
@@ -278,7 +284,7 @@ def write_extracted_text(out_dir: Path, source: SourceText) -> Path | None:
     path = extracted_text_path(out_dir, source)
     path.parent.mkdir(parents=True, exist_ok=True)
     # newline="" keeps offsets: no platform newline translation
-    with path.open("w", encoding="utf-8", newline="") as handle:
+    with atomic_write(path, "w", encoding="utf-8", newline="") as handle:
         handle.write(source.text)
     return path
 
@@ -291,7 +297,8 @@ def write_parquet(path: Path, rows: list[dict]) -> None:
         if column in frame:
             # nested values as JSON text: one stable schema whatever the rows hold
             frame[column] = frame[column].map(lambda v: json.dumps(v, ensure_ascii=False))
-    frame.to_parquet(path, index=False)
+    with atomic_path(path) as temporary:
+        frame.to_parquet(temporary, index=False)
 
 
 def load_source_texts(documents: list[dict], out_dir: Path, corpus_dirs: list[Path]) -> tuple[dict[str, str], list[str]]:
@@ -329,3 +336,42 @@ def load_source_texts(documents: list[dict], out_dir: Path, corpus_dirs: list[Pa
         if not found:
             warnings.append(f"{source_path}: 在 {', '.join(map(str, corpus_dirs)) or '（未给出语料目录）'} 中找不到原文，不计算文字复用率")
     return texts, warnings
+
+
+# Every path ``atomic_path`` published in this process, in order: a run's manifest lists
+# what the run wrote (pipelines.publish), whoever wrote it.
+PUBLISHED: list[Path] = []
+_temporary_names = itertools.count(1)
+TEMPORARY_MARK = ".tmp-"
+
+
+def temporary_name(path: Path) -> Path:
+    """A hidden name beside ``path``, unique in this process, keeping the suffix for writers that look at it."""
+    path = Path(path)
+    return path.with_name(f".{path.stem}{TEMPORARY_MARK}{os.getpid()}-{next(_temporary_names)}{path.suffix}")
+
+
+@contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """A temporary path in ``path``'s folder to write to; renamed to ``path`` when the block
+    ends, removed when it fails. A reader sees the old file or the new one, never half of one."""
+    path = Path(path)
+    temporary = temporary_name(path)
+    try:
+        yield temporary
+        # on disk before the rename, so a crash cannot publish an empty file
+        with open(temporary, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    PUBLISHED.append(path)
+
+
+@contextmanager
+def atomic_write(path: Path, mode: str = "w", **open_options) -> Iterator[IO]:
+    """``open(path, mode)`` through ``atomic_path``: the file appears whole when the block ends."""
+    with atomic_path(path) as temporary:
+        with open(temporary, mode, **open_options) as handle:
+            yield handle

@@ -29,7 +29,7 @@ from typing import Mapping, Sequence
 from extractors.types import STATUSES, CatalogueEntry
 from models.comparison import load_comparison_settings
 from models.taxonomy import load_taxonomy
-from pipelines.outputs import comparison_from_records, load_source_texts, read_catalogue, read_jsonl, write_jsonl
+from pipelines.outputs import atomic_path, comparison_from_records, load_source_texts, read_catalogue, read_jsonl, write_jsonl
 from pipelines.reports.charts import ChartFailure, ChartFontError, draw_charts, find_cjk_font
 from pipelines.reports.html_page import measure_filters, measure_lines, write_html
 from pipelines.reports.markdown import write_markdown
@@ -128,13 +128,16 @@ def write_reports(
         failed += _chart_rows(failure, documents)
     chart_dir = out_dir / "charts"
     chart_dir.mkdir(parents=True, exist_ok=True)
-    for stale in chart_dir.glob("*.png"):
-        stale.unlink()
     chart_files = {}
     for i, (key, chart) in enumerate(charts.items(), start=1):
         name = f"{i:02d}-{key}.png"
-        (chart_dir / name).write_bytes(chart.png)
+        with atomic_path(chart_dir / name) as temporary:
+            temporary.write_bytes(chart.png)
         chart_files[key] = f"charts/{name}"
+    # an earlier run's charts go once this run's are in place
+    for stale in chart_dir.glob("*.png"):
+        if f"charts/{stale.name}" not in chart_files.values():
+            stale.unlink()
 
     view = build_view(summary, wording, charts, left_out=left_out, font=font.name)
     current = comparison_is_current(result, rows)
@@ -155,7 +158,8 @@ def write_reports(
     def attempt(kind: str, write) -> object:
         """One writer: its failure is a row and no file of its format, never the end of the others."""
         try:
-            outcome = write()
+            with atomic_path(files[kind]) as temporary:
+                outcome = write(temporary)
         except ChartFontError:
             raise
         except Exception as exc:  # noqa: BLE001 - reported in errors.jsonl, the other files stand
@@ -168,13 +172,13 @@ def write_reports(
         written.append(files[kind])
         return outcome
 
-    workbook = attempt("xlsx", lambda: write_catalogue_workbook(files["xlsx"], documents, rows, wording, class_names, tables)) or {"sheets": [], "failures": []}
+    workbook = attempt("xlsx", lambda path: write_catalogue_workbook(path, documents, rows, wording, class_names, tables)) or {"sheets": [], "failures": []}
     for cell in workbook["failures"]:
         failed.append(report_error_row(cell["path"], f"catalogue.xlsx: cell {cell['column']} of row {cell['row']} of sheet {cell['sheet']} left empty: {cell['reason']}"))
-    attempt("docx", lambda: write_docx(files["docx"], view, charts, wording))
+    attempt("docx", lambda path: write_docx(path, view, charts, wording))
     lines = measure_lines(rows, texts, wording, class_names, settings["context_chars"])
-    attempt("html", lambda: write_html(files["html"], view, charts, lines, measure_filters(lines, class_names, documents, wording), wording))
-    attempt("md", lambda: write_markdown(files["md"], view, chart_files))
+    attempt("html", lambda path: write_html(path, view, charts, lines, measure_filters(lines, class_names, documents, wording), wording))
+    attempt("md", lambda path: write_markdown(path, view, chart_files))
     _record_errors(out_dir, failed)
     return {
         "out_dir": str(out_dir),

@@ -50,11 +50,12 @@ def test_flow_run_bad_files_do_not_stop_the_run(prefect_harness, mixed_corpus, t
 
 
 def test_flow_run_unchanged_corpus_uses_cache(prefect_harness, tmp_path):
-    out = tmp_path / "out"
-    first = catalogue_flow([str(CORPUS)], str(out), show_progress=False)
-    cached = list((out / ".cache").glob("*.pkl"))
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    first = catalogue_flow([str(CORPUS)], str(out), show_progress=False, cache_dir=str(cache))
+    cached = list(cache.rglob("*.json.gz"))
     assert len(cached) == first["files_read"]
-    second = catalogue_flow([str(CORPUS)], str(out), show_progress=False)
+    assert not (out / ".cache").exists()  # the cache is kept out of the output folder
+    second = catalogue_flow([str(CORPUS)], str(out), show_progress=False, cache_dir=str(cache))
     for summary in (first, second):
         summary["reports"].pop("seconds")  # wall-clock time of the report step
     assert second == first

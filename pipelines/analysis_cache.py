@@ -1,0 +1,155 @@
+"""The analysis cache: what the extractors found in a source, kept between runs.
+
+Content-addressed (the key hashes the source's bytes, name and reading, the extractor
+code and knowledge files), stored as checksummed, gzip-compressed JSON: loading an
+entry runs no code, and an entry that is damaged, foreign or of another version is
+a miss, re-computed and rewritten. Entries are published with temp-and-rename, so
+two runs sharing the cache never see half an entry. The folder is the user's cache
+(``pipelines.classify.cache_dir() / "analysis"``), not the output folder.
+"""
+
+from __future__ import annotations
+
+import collections.abc
+import dataclasses
+import gzip
+import hashlib
+import json
+import types
+import typing
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+from extractors.types import DocumentResult, SourceText
+from pipelines.outputs import atomic_path
+
+FORMAT = "policycat-analysis-cache"
+VERSION = 1
+SUBFOLDER = "analysis"
+
+
+def default_dir() -> Path:
+    from pipelines.classify import cache_dir
+
+    return cache_dir() / SUBFOLDER
+
+
+# --- typed values <-> JSON -------------------------------------------------------------
+
+
+def to_json(value: Any) -> Any:
+    """A frozen dataclass (and what it holds) as JSON values: objects by field name."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_json(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, (tuple, list)):
+        return [to_json(v) for v in value]
+    if isinstance(value, Mapping):
+        return {str(k): to_json(v) for k, v in value.items()}
+    return value
+
+
+def from_json(kind: Any, value: Any) -> Any:
+    """The value of type ``kind`` that ``to_json`` turned into ``value``."""
+    origin = typing.get_origin(kind)
+    if origin in (typing.Union, types.UnionType):
+        options = [a for a in typing.get_args(kind) if a is not type(None)]
+        if value is None:
+            return None
+        if len(options) != 1:
+            raise TypeError(f"ambiguous type {kind}")
+        return from_json(options[0], value)
+    if dataclasses.is_dataclass(kind):
+        hints = _hints(kind)
+        names = {f.name for f in dataclasses.fields(kind)}
+        if set(value) != names:
+            raise ValueError(f"{kind.__name__}: fields {sorted(set(value) ^ names)} differ")
+        return kind(**{name: from_json(hints[name], value[name]) for name in names})
+    if origin is tuple:
+        args = typing.get_args(kind)
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(from_json(args[0], v) for v in value)
+        return tuple(from_json(a, v) for a, v in zip(args, value, strict=True))
+    if origin in (dict, collections.abc.Mapping) or kind in (dict, Mapping):
+        args = typing.get_args(kind) or (str, Any)
+        return {k: from_json(args[1], v) for k, v in value.items()}
+    if kind is Any:
+        return value
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if kind in (str, int, float, bool) and not isinstance(value, kind):
+        raise TypeError(f"expected {kind.__name__}, got {type(value).__name__}")
+    return value
+
+
+@lru_cache(maxsize=None)
+def _hints(kind: type) -> dict[str, Any]:
+    return typing.get_type_hints(kind)
+
+
+def results_to_json(results: Sequence[DocumentResult]) -> list:
+    return [to_json(r) for r in results]
+
+
+def results_from_json(value: list) -> list[DocumentResult]:
+    return [from_json(DocumentResult, r) for r in value]
+
+
+# --- the store -------------------------------------------------------------------------
+
+
+def entry_key(source: SourceText, fingerprint: str) -> str:
+    """Everything the analysis of ``source`` depends on: its bytes, its name (ids are made
+    from it), how it was read, and the extractors' code and knowledge (``fingerprint``)."""
+    parts = {
+        "version": VERSION,
+        "fingerprint": fingerprint,
+        "sha256": source.sha256,
+        "source_path": source.source_path,
+        "format": source.format,
+        "encoding": source.encoding,
+        "script": source.script,
+        "pages": source.pages,
+        "warnings": list(source.warnings),
+        "text": hashlib.sha256(source.text.encode("utf-8", "surrogatepass")).hexdigest(),
+        "analysis_text": hashlib.sha256(source.analysis_text.encode("utf-8", "surrogatepass")).hexdigest(),
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, ensure_ascii=True).encode()).hexdigest()
+
+
+def entry_path(folder: Path, key: str) -> Path:
+    return folder / key[:2] / f"{key}.json.gz"
+
+
+def load(folder: Path, key: str) -> list[DocumentResult] | None:
+    """The cached results under ``key``; None when there is no entry or it cannot be trusted."""
+    path = entry_path(folder, key)
+    try:
+        raw = gzip.decompress(path.read_bytes())
+        header, _, payload = raw.partition(b"\n")
+        meta = json.loads(header)
+        if (meta.get("format"), meta.get("version"), meta.get("key")) != (FORMAT, VERSION, key):
+            return None
+        if meta.get("size") != len(payload) or meta.get("sha256") != hashlib.sha256(payload).hexdigest():
+            return None
+        return results_from_json(json.loads(payload))
+    except FileNotFoundError:
+        return None
+    except Exception:  # noqa: BLE001 - a damaged entry of any kind is a miss
+        return None
+
+
+def store(folder: Path, key: str, results: Sequence[DocumentResult]) -> Path | None:
+    """Publish ``results`` under ``key`` (header line, then the JSON payload; gzip around both).
+    A cache that cannot be written costs time only: None, and the run goes on."""
+    payload = json.dumps(results_to_json(results), ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
+    header = json.dumps({"format": FORMAT, "version": VERSION, "key": key, "size": len(payload), "sha256": hashlib.sha256(payload).hexdigest()})
+    path = entry_path(folder, key)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_path(path) as temporary:
+            # mtime=0: the same results give the same bytes
+            temporary.write_bytes(gzip.compress(header.encode() + b"\n" + payload, compresslevel=5, mtime=0))
+    except OSError:
+        return None
+    return path
