@@ -64,6 +64,9 @@ def _chart_rows(failure: ChartFailure, documents: Sequence[Mapping]) -> list[dic
 
 
 def _one_line(exc: Exception) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        # the temporary file's name changes every run: the same failure must read the same
+        return f"{type(exc).__name__}: {exc.strerror}"
     return traceback.format_exception_only(type(exc), exc)[-1].strip()
 
 
