@@ -246,9 +246,16 @@ def compare_command(
 ) -> None:
     """Compare city and county documents: taken up, left out, added; text reuse; concreteness."""
     from pipelines.compare import default_mapping, run_comparison
+    from pipelines.publish import OutputFolderError, run_folder
 
     chosen = None if no_mapping else (mapping or default_mapping(corpus))
-    summary, _ = run_comparison(out_dir, corpus, chosen)
+    try:
+        with run_folder(out_dir) as folder:  # the lock, and run.json renewed for what is rewritten
+            summary, _ = run_comparison(out_dir, corpus, chosen)
+            folder.amend("compare")
+    except OutputFolderError as exc:
+        err_console.print(f"policycat: {exc}", markup=False, soft_wrap=True)
+        raise typer.Exit(2) from None
     console.print(
         f"{summary['groups']} groups ({summary['city_county_pairs']} city–county pairs, {summary['peer_pairs']} peer pairs), "
         f"{summary['clusters']} clusters of {summary['measures']} measures; threshold {summary['threshold']}"
@@ -269,8 +276,15 @@ def report_command(
     from pipelines.reports import write_reports
     from pipelines.reports.charts import ChartFontError
 
+    from pipelines.publish import OutputFolderError, run_folder
+
     try:
-        summary = write_reports(out_dir, corpus, wording_path=wording)
+        with run_folder(out_dir) as folder:  # the lock, and run.json renewed for what is rewritten
+            summary = write_reports(out_dir, corpus, wording_path=wording)
+            folder.amend("report")
+    except OutputFolderError as exc:
+        err_console.print(f"policycat: {exc}", markup=False, soft_wrap=True)
+        raise typer.Exit(2) from None
     except ChartFontError as exc:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from exc

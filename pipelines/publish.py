@@ -90,6 +90,23 @@ class RunFolder:
         self.finished = True
         return self.path / MANIFEST
 
+    def amend(self, step: str) -> Path | None:
+        """A standalone ``policycat compare`` or ``report`` rewrote files of a finished run: the
+        earlier ``run.json`` comes back with those files' entries renewed, so it still vouches
+        for the folder. Without an earlier manifest there is no complete run to amend."""
+        if self.previous_manifest is None:
+            return None
+        manifest = json.loads(self.previous_manifest)
+        files = manifest.get("files", {})
+        for name in self.written():
+            files[name] = file_entry(self.path / name)
+        manifest["files"] = dict(sorted(files.items()))
+        manifest.setdefault("amended", []).append({"step": step, "finished": _now()})
+        with outputs.atomic_write(self.path / MANIFEST, "w", encoding="utf-8") as handle:
+            handle.write(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n")
+        self.finished = True
+        return self.path / MANIFEST
+
     def _own_files(self) -> set[str]:
         found = {name for name in OWN_FILES if (self.path / name).is_file()}
         for folder in OWN_FOLDERS:
