@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 import sys
 from pathlib import Path
 from typing import Optional
@@ -237,6 +238,21 @@ def train(
     console.print(json.dumps({k: v for k, v in model.metadata.items() if "sha256" not in k}, ensure_ascii=False)[:600])
 
 
+@contextmanager
+def _on_finished_run(out_dir: Path, step: str):
+    """A standalone step over a finished run: the folder's lock, and run.json renewed for the
+    files the step rewrites; a busy or unusable folder is one line and exit 2."""
+    from pipelines.publish import OutputFolderError, run_folder
+
+    try:
+        with run_folder(out_dir) as folder:
+            yield
+            folder.amend(step)
+    except OutputFolderError as exc:
+        err_console.print(f"policycat: {exc}", markup=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+
+
 @app.command("compare")
 def compare_command(
     out_dir: Path = typer.Argument(Path("outputs"), help="Folder a `policycat run` wrote (catalogue.jsonl, documents.jsonl)."),
@@ -246,16 +262,10 @@ def compare_command(
 ) -> None:
     """Compare city and county documents: taken up, left out, added; text reuse; concreteness."""
     from pipelines.compare import default_mapping, run_comparison
-    from pipelines.publish import OutputFolderError, run_folder
 
     chosen = None if no_mapping else (mapping or default_mapping(corpus))
-    try:
-        with run_folder(out_dir) as folder:  # the lock, and run.json renewed for what is rewritten
-            summary, _ = run_comparison(out_dir, corpus, chosen)
-            folder.amend("compare")
-    except OutputFolderError as exc:
-        err_console.print(f"policycat: {exc}", markup=False, soft_wrap=True)
-        raise typer.Exit(2) from None
+    with _on_finished_run(out_dir, "compare"):
+        summary, _ = run_comparison(out_dir, corpus, chosen)
     console.print(
         f"{summary['groups']} groups ({summary['city_county_pairs']} city–county pairs, {summary['peer_pairs']} peer pairs), "
         f"{summary['clusters']} clusters of {summary['measures']} measures; threshold {summary['threshold']}"
@@ -276,15 +286,9 @@ def report_command(
     from pipelines.reports import write_reports
     from pipelines.reports.charts import ChartFontError
 
-    from pipelines.publish import OutputFolderError, run_folder
-
     try:
-        with run_folder(out_dir) as folder:  # the lock, and run.json renewed for what is rewritten
+        with _on_finished_run(out_dir, "report"):
             summary = write_reports(out_dir, corpus, wording_path=wording)
-            folder.amend("report")
-    except OutputFolderError as exc:
-        err_console.print(f"policycat: {exc}", markup=False, soft_wrap=True)
-        raise typer.Exit(2) from None
     except ChartFontError as exc:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from exc
