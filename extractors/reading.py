@@ -213,6 +213,15 @@ def to_simplified(text: str) -> tuple[str, str]:
     return (out if changed else text), script
 
 
+def normalize_text(text: str) -> str:
+    """The form models read text in: simplified characters, full-width forms folded
+    (NFKC), so a traditional or half-width copy reads the same. Not offset-preserving."""
+    import unicodedata
+
+    simplified, _ = to_simplified(text)
+    return unicodedata.normalize("NFKC", simplified)
+
+
 def read_sources(path: Path, root: Path | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[SourceText | SourceError]:
     """Every source in one file: the file itself, or each record of a JSON Lines collection.
 

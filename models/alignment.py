@@ -13,7 +13,6 @@ clusters (``cluster_id``).
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Iterable, Literal, Sequence
@@ -24,7 +23,7 @@ from pydantic import Field, PositiveInt, field_validator
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from extractors.knowledge import Schema, load_file
-from extractors.reading import to_simplified
+from extractors.reading import normalize_text
 from extractors.tokens import words
 from extractors.types import CatalogueEntry
 
@@ -70,12 +69,6 @@ def load_alignment_settings(path: str | Path = DEFAULT_ALIGNMENT_PATH) -> Alignm
 
 
 # ---------------------------------------------------------------- features
-
-
-def normalize_text(text: str) -> str:
-    """Simplified characters, full-width forms folded (NFKC)."""
-    simplified, _ = to_simplified(text)
-    return unicodedata.normalize("NFKC", simplified)
 
 
 def char_text(text: str) -> str:

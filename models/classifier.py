@@ -22,6 +22,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 from sklearn.svm import LinearSVC
 
+from models.calibration import sharpen
 from models.features import ClassifierInput, build_features
 
 __all__ = ["ClassifierInput", "Classification", "CatalogueClassifier", "classification_from_scores", "share_context"]
@@ -76,24 +77,30 @@ def classification_from_scores(
     )
 
 
-def share_context(probabilities: np.ndarray, inputs: Sequence[ClassifierInput], share: float) -> np.ndarray:
-    """Each row mixed with the mean row of the other inputs of its sentence:
-    ``(p + share * mean_others) / (1 + share)``; rows stay distributions."""
-    if share <= 0:
+def share_context(probabilities: np.ndarray, inputs: Sequence[ClassifierInput], share: float, section_share: float = 0.0) -> np.ndarray:
+    """Each row mixed with the mean row of the other inputs of its sentence and of
+    its section: ``(p + share * sentence_others + section_share * section_others) /
+    (1 + shares used)``; rows stay distributions. Inputs without a sentence or a
+    section key share nothing of that kind."""
+    if share <= 0 and section_share <= 0:
         return probabilities
-    groups: dict[str, list[int]] = defaultdict(list)
-    for i, item in enumerate(inputs):
-        if item.sentence:
-            groups[item.sentence].append(i)
     mixed = probabilities.copy()
-    for members in groups.values():
-        if len(members) < 2:
+    weights = np.ones(len(inputs))
+    for key, weight in ((lambda i: i.sentence, share), (lambda i: i.section, section_share)):
+        if weight <= 0:
             continue
-        total = probabilities[members].sum(axis=0)
-        for i in members:
-            others = (total - probabilities[i]) / (len(members) - 1)
-            mixed[i] = (probabilities[i] + share * others) / (1 + share)
-    return mixed
+        groups: dict[str, list[int]] = defaultdict(list)
+        for i, item in enumerate(inputs):
+            if key(item):
+                groups[key(item)].append(i)
+        for members in groups.values():
+            if len(members) < 2:
+                continue
+            total = probabilities[members].sum(axis=0)
+            for i in members:
+                mixed[i] += weight * (total - probabilities[i]) / (len(members) - 1)
+                weights[i] += weight
+    return mixed / weights[:, None]
 
 
 class CatalogueClassifier(BaseEstimator, ClassifierMixin):
@@ -116,6 +123,9 @@ class CatalogueClassifier(BaseEstimator, ClassifierMixin):
         secondary_share: float | None = None,
         random_state: int = 0,
         context_share: float = 0.0,
+        section_share: float = 0.0,
+        cues: tuple = (),
+        temperature: float = 1.0,
     ):
         self.feature_weights = feature_weights
         self.C = C
@@ -126,6 +136,9 @@ class CatalogueClassifier(BaseEstimator, ClassifierMixin):
         self.secondary_share = secondary_share
         self.random_state = random_state
         self.context_share = context_share
+        self.section_share = section_share
+        self.cues = cues
+        self.temperature = temperature  # set by training from out-of-fold scores (models.calibration)
 
     def _setting(self, name: str):
         """A parameter left as None is the one in ``settings.yaml`` (no second default here)."""
@@ -147,7 +160,7 @@ class CatalogueClassifier(BaseEstimator, ClassifierMixin):
         if len(X) != len(y):
             raise ValueError(f"{len(X)} inputs but {len(y)} labels")
         weights = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
-        self.features_ = build_features(self._setting("feature_weights"))
+        self.features_ = build_features(self._setting("feature_weights"), cues=self.cues)
         matrix = self.features_.fit_transform(X)
         labels, counts = np.unique(y, return_counts=True)
         if len(labels) < 2:
@@ -185,7 +198,7 @@ class CatalogueClassifier(BaseEstimator, ClassifierMixin):
             return []
         order = list(class_order) if class_order is not None else list(self.classes_)
         index = {code: i for i, code in enumerate(self.classes_)}
-        probabilities = share_context(self.predict_proba(X), X, self.context_share)
+        probabilities = sharpen(share_context(self.predict_proba(X), X, self.context_share, self.section_share), self.temperature)
         thresholds = {k: self._setting(k) for k in ("review_threshold", "secondary_threshold", "secondary_share")}
         results = []
         for row in probabilities:

@@ -22,13 +22,14 @@ from models.classifier import Classification, ClassifierInput
 from models.decision_features import DecisionSettings, fold
 from models.decision_training import FIT_SETTINGS, AnalysedDocument, fit_decisions, predict_documents
 from models.decisions import DecisionModels
-from models.scoring import SEEDS_GOLD, classification_report, predicted_span, prf, score_documents, score_measures
+from models.scoring import SEEDS_GOLD, classification_report, match_spans, predicted_span, prf, score_documents, score_measures
 from models.settings import load_settings
 from models.training import TrainingItem, build_training_set, cue_word_baseline, read_gold_measures, train_model
 
 __all__ = [
     "compare_on_gold",
     "evaluate_heldout",
+    "evaluate_classes",
     "cross_validate_by_file",
     "score_decided",
     "evaluate_decisions",
@@ -80,6 +81,72 @@ def cross_validate_by_file(taxonomy, gold_paths: Sequence, settings=None, *, spl
         model = train_model(taxonomy, base + rest, settings, cross_validate=False)
         pairs.extend(zip([g.category for g in left_out], model.predict([g.as_input() for g in left_out])))
     return classification_report(pairs)
+
+
+def evaluate_classes(
+    model,
+    test: Sequence[AnalysedDocument],
+    decisions: DecisionModels | None = None,
+    *,
+    review_precision: float | None = None,
+) -> dict:
+    """The classifier (a ``TrainedModel``) beside the cue-word baseline on the gold
+    documents ``test``: on the measures a run extracts there and matches to gold
+    (``matched``, what the catalogue's readers get) and on the gold spans themselves
+    (``gold_spans``, extraction set aside). Each with per-class scores, the confusion
+    table, per-genre figures, the reliability of the confidences and the share
+    marked for review."""
+    from models.class_data import gold_classified, measure_inputs
+
+    baseline = cue_word_baseline(model.taxonomy, model.settings)
+    threshold = model.settings.review_threshold
+    report: dict = {"review_threshold": threshold, "review_precision": review_precision}
+
+    gold = gold_classified(test, model.taxonomy.codes)
+    inputs = [g.input for g in gold]
+    report["gold_spans"] = _class_figures(
+        [g.label for g in gold], model.classify(inputs), [baseline(i) for i in inputs], [g.genre for g in gold], threshold
+    )
+    if decisions is not None:
+        labels, predicted, cue, genres = [], [], [], []
+        for d, decided in zip(test, predict_documents(decisions, test)):
+            measures = list(decided.measures)
+            inputs = measure_inputs(decided, d.source.text)
+            classified = model.classify(inputs) if inputs else []
+            known = [m for m in d.gold.measures if m.category in model.taxonomy.codes]
+            for i, j in match_spans(known, [predicted_span(m) for m in measures]):
+                labels.append(known[i].category)
+                predicted.append(classified[j])
+                cue.append(baseline(inputs[j]))
+                genres.append(d.gold.genre or d.gold.doc_type or "")
+        report["matched"] = _class_figures(labels, predicted, cue, genres, threshold)
+    return report
+
+
+def _class_figures(labels: Sequence[str], predicted: Sequence[Classification], cue: Sequence[Classification], genres: Sequence[str], threshold: float) -> dict:
+    from models.class_tuning import reliability_table, review_share
+
+    model = classification_report(zip(labels, [c.category for c in predicted]))
+    baseline = classification_report(zip(labels, [c.category for c in cue]))
+    confidence = [c.confidence for c in predicted]
+    correct = [c.category == g for c, g in zip(predicted, labels)]
+    kept = [ok for ok, c in zip(correct, confidence) if c >= threshold]
+    per_genre = {}
+    for genre in sorted(set(genres)):
+        idx = [i for i, g in enumerate(genres) if g == genre]
+        m = classification_report([(labels[i], predicted[i].category) for i in idx])
+        b = classification_report([(labels[i], cue[i].category) for i in idx])
+        per_genre[genre] = {"n": len(idx), "accuracy": m["accuracy"], "macro_f1": m["macro_f1"], "baseline_accuracy": b["accuracy"], "baseline_macro_f1": b["macro_f1"]}
+    return {
+        "n": len(labels),
+        "model": model,
+        "cue_word_baseline": baseline,
+        "per_genre": per_genre,
+        "reliability": reliability_table(confidence, correct),
+        "review_share": review_share(confidence, threshold),
+        "precision_not_reviewed": round(sum(kept) / len(kept), 4) if kept else None,
+        "with_secondary": round(sum(1 for c in predicted if c.secondary) / len(predicted), 4) if predicted else 0.0,
+    }
 
 
 # ---------------------------------------------------------------- the learned decisions

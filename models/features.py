@@ -1,11 +1,14 @@
 """Features of a measure for the catalogue classifier.
 
-A measure is seen through five fields: its clause, its object, the heading of its
+A measure is seen as an analyst reads it: its clause, its object, the heading of its
 section (under `（四）切实强化对委员队伍的教育和管理` most measures are about members),
-the headings above that one, and the sentence around it (`着力抓好社情民意信息工作，…，
-加强机关干部采编能力建设` is about information work, not about the office). Each field
-gets its own jieba bag of words, weighted separately, and the clause also gets
-character n-grams, which survive segmentation mistakes.
+the headings above that one, the sentence around it (`着力抓好社情民意信息工作，…，
+加强机关干部采编能力建设` is about information work, not about the office), the bodies
+responsible for it and the document's genre. Each text field gets its own jieba bag
+of words, weighted separately, and the clause also gets character n-grams, which
+survive segmentation mistakes. Bodies and genre are tokens of their own. Every field
+is read simplified and full-width folded, so a traditional or half-width copy of a
+measure gets the same features.
 """
 
 from __future__ import annotations
@@ -21,15 +24,16 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import FunctionTransformer
 
-from extractors.reading import to_simplified
+from extractors.reading import normalize_text
 from extractors.tokens import words
-from extractors.types import CatalogueEntry
+from extractors.types import CatalogueEntry, Measure
 
 _WORD_CHAR = re.compile(r"[\w\u4e00-\u9fff]")
 
-__all__ = ["ClassifierInput", "tokenize", "build_features", "FIELDS"]
+__all__ = ["ClassifierInput", "tokenize", "build_features", "body_tokens", "FIELDS", "TOKEN_FIELDS"]
 
-FIELDS = ("text", "object", "heading", "path", "sentence")
+FIELDS = ("text", "object", "heading", "path", "sentence")  # text fields, each a bag of words
+TOKEN_FIELDS = ("bodies", "genre")  # space-separated tokens
 
 
 @dataclass(frozen=True)
@@ -39,22 +43,36 @@ class ClassifierInput:
     heading: str = ""  # the innermost heading above the measure
     path: str = ""  # the headings above that one, outermost first
     sentence: str = ""  # the sentence the measure sits in
+    bodies: str = ""  # canonical names of the responsible bodies, space-separated
+    genre: str = ""  # the document's doc_type
+    section: str = ""  # a key shared by the measures of one section of one document (not a feature)
 
     def __post_init__(self) -> None:
-        # rows keep the source's script; the classifier reads one script, simplified
+        # rows keep the source's script and punctuation; the classifier reads one form
         for name in FIELDS:
-            object.__setattr__(self, name, _simplified(getattr(self, name)))
+            object.__setattr__(self, name, _normalized(getattr(self, name)))
 
     @classmethod
-    def from_context(cls, text: str, section_path: Sequence[str] | str = (), sentence: str = "", object: str = "") -> "ClassifierInput":
+    def from_context(
+        cls,
+        text: str,
+        section_path: Sequence[str] | str = (),
+        sentence: str = "",
+        object: str = "",
+        bodies: Sequence[str] = (),
+        genre: str = "",
+        document: str = "",
+    ) -> "ClassifierInput":
         """The innermost heading of ``section_path`` is the heading, the others the path.
 
         A heading that holds the measure itself (`三是积极帮助贫困户找到…项目。` over
         `积极帮助贫困户找到…项目`) says nothing the clause does not; the heading above it
-        is the measure's context."""
-        # simplified before the containment test below; the fields are simplified anyway
-        text = _simplified(text)
-        path = [_simplified(section_path)] if isinstance(section_path, str) else [_simplified(str(p)) for p in section_path or ()]
+        is the measure's context. ``document`` (its id) keys the measure's section."""
+        # section key from the path as given: measures under one heading of one document
+        key = section_key(document, section_path)
+        # normalised before the containment test below; the fields are normalised anyway
+        text = _normalized(text)
+        path = [_normalized(section_path)] if isinstance(section_path, str) else [_normalized(str(p)) for p in section_path or ()]
         while path and text and text in path[-1]:
             path.pop()
         return cls(
@@ -63,16 +81,38 @@ class ClassifierInput:
             heading=path[-1] if path else "",
             path=" ".join(path[:-1]),
             sentence=sentence,
+            bodies=body_tokens(bodies),
+            genre=genre or "",
+            section=key,
         )
 
     @classmethod
     def from_entry(cls, entry: CatalogueEntry) -> "ClassifierInput":
         """From a catalogue entry (``from_context`` of its fields)."""
-        return cls.from_context(entry.text, entry.section_path, entry.sentence, entry.object)
+        bodies = [b.canonical for b in entry.bodies]
+        return cls.from_context(entry.text, entry.section_path, entry.sentence, entry.object, bodies, entry.doc_type or "", entry.doc_id)
+
+    @classmethod
+    def from_measure(cls, measure: Measure, source_text: str, doc_type: str | None) -> "ClassifierInput":
+        """From an extracted measure, as its catalogue entry will read (same fields)."""
+        sentence = source_text[measure.sentence_start : measure.sentence_end]
+        bodies = [b.canonical for b in measure.bodies]
+        return cls.from_context(measure.text, measure.section_path, sentence, measure.object, bodies, doc_type or "", measure.doc_id)
 
 
-def _simplified(text: str) -> str:
-    return to_simplified(text)[0] if text else text
+def section_key(document: str, section_path: Sequence[str] | str) -> str:
+    """``document`` and its headings; empty for a measure outside every section or of no document."""
+    path = [section_path] if isinstance(section_path, str) else list(section_path or ())
+    return f"{document}\x1f" + "\x1f".join(path) if document and any(path) else ""
+
+
+def body_tokens(names: Sequence[str]) -> str:
+    """Distinct body names, in order, one token each."""
+    return " ".join(dict.fromkeys(_normalized(n).replace(" ", "") for n in names if n))
+
+
+def _normalized(text: str) -> str:
+    return normalize_text(text) if text else text
 
 
 def tokenize(text: str) -> list[str]:
@@ -130,11 +170,52 @@ def _chars(ngram_range: Sequence[int]) -> OptionalText:
     return OptionalText(TfidfVectorizer(analyzer="char", ngram_range=tuple(ngram_range), sublinear_tf=True))
 
 
-def build_features(weights: Mapping[str, float], char_ngrams: Sequence[int] = (1, 3)) -> FeatureUnion:
-    """The feature union: ``<field>_words`` for every field of ``FIELDS`` and
-    ``text_chars`` for the clause, each part scaled by its weight; a part weighted 0
-    (or not named in ``weights``) is left out."""
+def _tokens() -> OptionalText:
+    # str.split pickles; each body name or genre is one token, present or not
+    return OptionalText(TfidfVectorizer(analyzer=str.split, use_idf=False, binary=True))
+
+
+CUE_FIELDS = ("text", "object", "heading", "sentence")
+
+
+class CueHits(BaseEstimator, TransformerMixin):
+    """The taxonomy's cue words as features shared by each class: per field of
+    ``CUE_FIELDS`` and class, the length of the class's cue words found there, as a
+    share of all cue length found in that field. A class with few gold measures is
+    still recognised by its cue words, and the model learns how far to trust them.
+    ``cues`` is ``((code, (cue, …)), …)``."""
+
+    def __init__(self, cues: tuple = ()):
+        self.cues = cues
+
+    def fit(self, X, y=None):
+        self.cues_ = [(code, tuple(normalize_text(c) for c in words)) for code, words in self.cues]
+        return self
+
+    def transform(self, X):
+        X = list(X)
+        width = len(self.cues_)
+        out = np.zeros((len(X), width * len(CUE_FIELDS)))
+        for row, item in enumerate(X):
+            for f, name in enumerate(CUE_FIELDS):
+                text = getattr(item, name)
+                if not text:
+                    continue
+                hits = np.array([sum(len(c) for c in words if c in text) for _, words in self.cues_], dtype=float)
+                total = hits.sum()
+                if total:
+                    out[row, f * width : (f + 1) * width] = hits / total
+        return sp.csr_matrix(out)
+
+
+def build_features(weights: Mapping[str, float], char_ngrams: Sequence[int] = (1, 3), cues: tuple = ()) -> FeatureUnion:
+    """The feature union: ``<field>_words`` for every field of ``FIELDS``,
+    ``text_chars`` for the clause and ``<field>_tokens`` for ``TOKEN_FIELDS``, each
+    part scaled by its weight; a part weighted 0 (or not named in ``weights``) is left out."""
     parts = [(f"{name}_words", Pipeline([("select", _field(name)), ("tfidf", _words())])) for name in FIELDS]
     parts.append(("text_chars", Pipeline([("select", _field("text")), ("tfidf", _chars(char_ngrams))])))
+    parts += [(f"{name}_tokens", Pipeline([("select", _field(name)), ("tfidf", _tokens())])) for name in TOKEN_FIELDS]
+    if cues:
+        parts.append(("cue_hits", CueHits(cues)))
     parts = [(name, part) for name, part in parts if float(weights.get(name, 0.0)) > 0]
     return FeatureUnion(parts, transformer_weights={name: float(weights[name]) for name, _ in parts})

@@ -18,6 +18,9 @@ class FeatureWeights(Schema):
     path_words: float = Field(ge=0)
     sentence_words: float = Field(ge=0)
     text_chars: float = Field(ge=0)
+    bodies_tokens: float = Field(ge=0)
+    genre_tokens: float = Field(ge=0)
+    cue_hits: float = Field(ge=0)
 
 
 class TrainingWeights(Schema):
@@ -29,6 +32,7 @@ class TrainingWeights(Schema):
 
 class _SettingsFile(Schema):
     review_threshold: float = Field(ge=0, le=1)
+    review_precision: float = Field(ge=0, le=1)
     secondary_threshold: float = Field(ge=0, le=1)
     secondary_share: float = Field(ge=0, le=1)
     feature_weights: FeatureWeights
@@ -40,6 +44,7 @@ class _SettingsFile(Schema):
     cv_folds: int = Field(ge=2)
     baseline_heading_weight: float = Field(ge=0)
     context_share: float = Field(ge=0, le=1)
+    section_share: float = Field(ge=0, le=1)
 
 
 class Settings(_SettingsFile):

@@ -2,12 +2,14 @@
 
 Training items come from four places, each with its own weight (``settings.yaml``):
 the taxonomy's example measures, its cue words as weak labels (once as a clause,
-once as a heading), gold measures of the ``tune`` split (never ``heldout``: that
-split is what evaluation scores), and analysts' corrections. Gold measures carry
-the section path and sentence the extractors give them, as catalogue rows do.
-A saved model carries the hashes of what it was trained on, and its file name a
-digest of them, so a run retrains exactly when the taxonomy, the training data or
-the settings changed.
+once as a heading), gold measures of the training splits (``gold_splits``; never
+``test``: that split is what evaluation scores), and analysts' corrections. Gold
+measures carry the context the extractors give them, as catalogue rows do
+(``models.class_data``). Training also scores the gold measures out of fold,
+grouped by place, to calibrate the confidences and choose the review threshold
+(``models.calibration``). A saved model's file name is a digest of what it was
+trained from, so a run retrains exactly when the taxonomy, the gold, the
+extractors, the corrections or the settings changed.
 """
 
 from __future__ import annotations
@@ -20,34 +22,31 @@ import time
 import uuid
 import warnings
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, NamedTuple, Sequence
 
 import joblib
 import numpy as np
 import sklearn
-from sklearn.model_selection import StratifiedKFold
+from sklearn.model_selection import GroupKFold
 
-from extractors.sections import section_path
 from extractors.types import CatalogueEntry
+from models.calibration import fit_temperature, reliability_table, review_share, review_threshold, sharpen
+from models.class_data import GoldClassified, GoldSource
 from models.classifier import CatalogueClassifier, Classification, ClassifierInput, classification_from_scores
+from models.features import FIELDS, TOKEN_FIELDS
 from models.corrections import Correction, load_corrections
 from extractors.tokens import userdict_path
-from models.scoring import classification_report, load_gold
+from models.scoring import classification_report
 from models.settings import DEFAULT_SETTINGS_PATH, Settings, load_settings
 from models.taxonomy import Taxonomy, load_taxonomy
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_CORPUS_DIR = PROJECT_ROOT / "corpora"
-
 __all__ = [
     "TrainingItem",
-    "GoldMeasure",
+    "GoldSource",
     "TrainedModel",
-    "read_gold_measures",
-    "measure_context",
     "build_training_set",
+    "out_of_fold",
     "train_model",
     "save_model",
     "load_model",
@@ -62,180 +61,21 @@ class TrainingItem(NamedTuple):
     label: str
     weight: float
     source: str  # example | cue | cue_heading | gold | correction
-
-
-@dataclass(frozen=True)
-class GoldMeasure:
-    source_path: str
-    start: int
-    end: int
-    text: str
-    category: str | None
-    split: str | None
-    status: str | None = None
-    section_path: tuple[str, ...] = ()  # headings above the measure, outermost first
-    sentence: str = ""
-
-    def as_input(self) -> ClassifierInput:
-        return ClassifierInput.from_context(self.text, self.section_path, self.sentence)
-
-    @property
-    def heading(self) -> str:
-        return self.as_input().heading
-
-    @property
-    def path(self) -> str:
-        return self.as_input().path
-
-
-_MAX_HEADING = 40
-
-
-@lru_cache(maxsize=1)
-def _heading_rules():
-    from extractors.sections import load_heading_rules
-
-    return load_heading_rules()
-
-
-def _heading_cut(line: str) -> int:
-    """Where a heading line's heading stops: its first full stop, semicolon or colon."""
-    from extractors.punctuation import PUNCTUATION
-
-    return next((i for i, ch in enumerate(line) if ch in PUNCTUATION.clause_end), len(line))
-
-
-def nearest_heading(text: str, start: int) -> str:
-    """The innermost heading above ``start``: the last heading-marked line, cut at its
-    first full stop (headings often run on into their paragraph: `（一）提高政治站位，
-    深入学习贯彻会议精神。市委…`). A light stand-in where no section tree is at hand;
-    heading lines are those that open with a ``line_start_kinds`` heading of headings.yaml."""
-    rules = _heading_rules()
-    line_start = text.rfind("\n", 0, start) + 1
-    same_line = True
-    while True:
-        line_end = text.find("\n", line_start)
-        line = text[line_start : len(text) if line_end < 0 else line_end]
-        if rules.starts_with_heading(line.lstrip()):
-            cut = _heading_cut(line)
-            # A measure that is the heading's own first sentence is governed by the heading above.
-            if not same_line or line_start + cut <= start:
-                return line[:cut].strip()[:_MAX_HEADING]
-        if line_start == 0:
-            return ""
-        line_start = text.rfind("\n", 0, line_start - 1) + 1
-        same_line = False
-
-
-class MeasureContext(NamedTuple):
-    section_path: tuple[str, ...]
-    sentence: str
-
-
-def measure_context(corpus_dir: str | Path, source_path: str, start: int) -> MeasureContext | None:
-    """The section path and sentence that the extractors give the offset ``start`` of
-    a corpus file, as a run's catalogue row has them; ``None`` outside every sentence."""
-    from extractors.errors import SourceError
-
-    try:
-        results = _analysed(Path(corpus_dir) / source_path, Path(corpus_dir))
-    except SourceError:
-        return None
-    for result in results:
-        if not result.document.start <= start < result.document.end:
-            continue
-        for sentence in result.sentences:
-            if sentence.start <= start < sentence.end:
-                return MeasureContext(section_path(sentence.section, result.sections), sentence.text)
-    return None
-
-
-def _analysed(path: Path, root: Path) -> tuple:
-    stat = path.stat()
-    return _analysed_file(str(path), str(root), stat.st_mtime_ns, stat.st_size)
-
-
-@lru_cache(maxsize=16)
-def _analysed_file(path: str, root: str, mtime_ns: int, size: int) -> tuple:
-    from extractors.documents import process_source
-    from extractors.reading import read_source
-
-    return tuple(process_source(read_source(Path(path), Path(root)), _sentence_resources()))
-
-
-@lru_cache(maxsize=1)
-def _sentence_resources():
-    from extractors.documents import load_resources
-
-    return load_resources(measures=False)
-
-
-def read_gold_measures(
-    paths: Iterable[str | Path],
-    splits: Iterable[str] | None = ("tune",),
-    *,
-    corpus_dir: str | Path | None = DEFAULT_CORPUS_DIR,
-) -> list[GoldMeasure]:
-    """Measures of the gold JSON Lines files (spec format, read by
-    ``models.scoring.load_gold``), from documents whose ``split`` is in ``splits``
-    (``None``: every document). Where the source file is found under ``corpus_dir``,
-    each measure gets the section path and sentence the extractors give it, so that
-    the model learns from what it will see in a run."""
-    wanted = None if splits is None else set(splits)
-    measures: list[GoldMeasure] = []
-    for path in paths:
-        for document in load_gold(path):
-            if wanted is not None and document.split not in wanted:
-                continue
-            source = _source_text(corpus_dir, document.source_path)
-            for span in document.measures:
-                text = span.text or (source[span.start : span.end] if source is not None else "")
-                context = measure_context(corpus_dir, document.source_path, span.start) if source is not None else None
-                if context is not None and context.section_path:
-                    headings = context.section_path
-                else:
-                    nearest = nearest_heading(source, span.start) if source is not None else ""
-                    headings = (nearest,) if nearest else ()
-                measures.append(
-                    GoldMeasure(
-                        source_path=document.source_path,
-                        start=span.start,
-                        end=span.end,
-                        text=text,
-                        category=span.category,
-                        split=document.split,
-                        status=span.status,
-                        section_path=tuple(headings),
-                        sentence=context.sentence if context is not None else "",
-                    )
-                )
-    return measures
-
-
-def _source_text(corpus_dir, source_path: str) -> str | None:
-    if corpus_dir is None or not source_path:
-        return None
-    candidate = Path(corpus_dir) / source_path
-    if not candidate.is_file():
-        return None
-    return candidate.read_text(encoding="utf-8", errors="replace")
+    group: str = ""  # a gold measure's place: out-of-fold scoring never splits one
 
 
 def build_training_set(
     taxonomy: Taxonomy,
-    gold_paths: Iterable[str | Path] = (),
+    gold: Iterable[GoldClassified] = (),
     corrections: Iterable[Correction | CatalogueEntry] | None = None,
     *,
     settings: Settings | None = None,
-    splits: Iterable[str] | None = None,
-    corpus_dir: str | Path | None = DEFAULT_CORPUS_DIR,
 ) -> list[TrainingItem]:
-    """Training items from the taxonomy, gold files and corrections.
+    """Training items from the taxonomy, gold measures and corrections.
 
     ``corrections`` are ``Correction`` entries with a text, or catalogue entries
-    marked ``corrected`` and not ``rejected``. Gold measures and
-    corrections whose class is not in the taxonomy are left out: the taxonomy
-    decides which classes exist. ``splits`` defaults to ``settings.gold_splits``.
+    marked ``corrected`` and not ``rejected``. Gold measures and corrections whose
+    class is not in the taxonomy are left out: the taxonomy decides which classes exist.
     """
     settings = settings or load_settings()
     weights = settings.training_weights
@@ -248,12 +88,9 @@ def build_training_set(
             items.append(TrainingItem(ClassifierInput(text=cue), category.code, weights["cue"], "cue"))
             # Cue words also teach what a section heading about the class looks like.
             items.append(TrainingItem(ClassifierInput(text="", heading=cue), category.code, weights["cue"], "cue_heading"))
-    gold = read_gold_measures(
-        gold_paths, splits=settings.gold_splits if splits is None else splits, corpus_dir=corpus_dir
-    )
     for measure in gold:
-        if measure.category in codes and measure.text:
-            items.append(TrainingItem(measure.as_input(), measure.category, weights["gold"], "gold"))
+        if measure.label in codes and measure.input.text:
+            items.append(TrainingItem(measure.input, measure.label, weights["gold"], "gold", measure.group))
     for correction in corrections or ():
         item = _correction_item(correction, codes, weights["correction"])
         if item is not None:
@@ -276,7 +113,7 @@ def _correction_item(correction, codes: set[str], weight: float) -> TrainingItem
 def training_sha256(items: Sequence[TrainingItem]) -> str:
     digest = hashlib.sha256()
     for item in items:
-        record = [item.input.text, item.input.object, item.input.heading, item.label, item.weight, item.source]
+        record = [*(getattr(item.input, f) for f in (*FIELDS, *TOKEN_FIELDS, "section")), item.label, item.weight, item.source, item.group]
         digest.update(json.dumps(record, ensure_ascii=False).encode("utf-8"))
         digest.update(b"\n")
     return digest.hexdigest()
@@ -313,8 +150,9 @@ class TrainedModel:
         return [c.category for c in self.classify(inputs)]
 
 
-def _classifier(settings: Settings) -> CatalogueClassifier:
+def _classifier(settings: Settings, taxonomy: Taxonomy) -> CatalogueClassifier:
     return CatalogueClassifier(
+        cues=tuple((c.code, tuple(c.cues)) for c in taxonomy.categories),
         feature_weights=settings.feature_weights,
         C=settings.regularization,
         estimator=settings.estimator,
@@ -323,6 +161,7 @@ def _classifier(settings: Settings) -> CatalogueClassifier:
         secondary_threshold=settings.secondary_threshold,
         secondary_share=settings.secondary_share,
         context_share=settings.context_share,
+        section_share=settings.section_share,
     )
 
 
@@ -333,21 +172,22 @@ def train_model(
     *,
     cross_validate: bool = True,
 ) -> TrainedModel:
-    """Fit the classifier; metadata records hashes, classes, timing and, with
-    ``cross_validate``, accuracy and macro-F1 over folds scored on the non-weak
-    items (examples, gold, corrections)."""
+    """Fit the classifier. With ``cross_validate`` and gold measures from at least
+    ``MIN_PLACES`` places, also score those out of fold (grouped by place) to fit the
+    temperature and choose the review threshold for ``settings.review_precision``;
+    the model's settings then carry that threshold. Metadata records hashes, classes,
+    timing and the out-of-fold figures."""
     settings = settings or load_settings()
     items = list(training_set)
-    inputs = [i.input for i in items]
-    labels = np.asarray([i.label for i in items])
-    weights = np.asarray([i.weight for i in items])
     began = time.perf_counter()
-    classifier = _classifier(settings).fit(inputs, labels, sample_weight=weights)
+    classifier = _fit(items, settings, taxonomy)
     fit_seconds = time.perf_counter() - began
 
     cv = None
-    if cross_validate:
-        cv = _cross_validate(items, settings)
+    if cross_validate and len({i.group for i in items if i.group}) >= MIN_PLACES:
+        cv = _calibrate(classifier, items, settings, taxonomy)
+        settings = settings.model_copy(update={"review_threshold": cv["review_threshold"]})
+        classifier.review_threshold = cv["review_threshold"]
 
     sources: dict[str, int] = {}
     for item in items:
@@ -362,6 +202,7 @@ def train_model(
         "class_names": {c.code: c.name for c in taxonomy.categories},
         "training_items": len(items),
         "training_sources": sources,
+        "gold_places": len({i.group for i in items if i.group}),
         "calibrated": bool(classifier.calibrated_),
         "cross_validation": cv,
         "fit_seconds": round(fit_seconds, 3),
@@ -371,30 +212,65 @@ def train_model(
     return TrainedModel(classifier, taxonomy, settings, metadata)
 
 
-def _cross_validate(items: list[TrainingItem], settings: Settings) -> dict | None:
-    labels = np.asarray([i.label for i in items])
-    scored = np.asarray([i.source not in ("cue", "cue_heading") for i in items])
-    _, counts = np.unique(labels, return_counts=True)
-    folds = settings.cv_folds
-    if counts.min() < folds:
-        return None
-    pairs: list[tuple[str, str]] = []
-    splitter = StratifiedKFold(folds, shuffle=True, random_state=0)
+MIN_PLACES = 3  # fewer places than this cannot say how the model does somewhere new
+
+
+def _fit(items: Sequence[TrainingItem], settings: Settings, taxonomy: Taxonomy) -> CatalogueClassifier:
+    return _classifier(settings, taxonomy).fit(
+        [i.input for i in items], [i.label for i in items], sample_weight=np.asarray([i.weight for i in items])
+    )
+
+
+def out_of_fold(
+    items: Sequence[TrainingItem], settings: Settings, taxonomy: Taxonomy, *, folds: int | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Scores of every gold item (one with a place) from a model trained without its
+    place: taxonomy items and corrections are always trained on. Returns the indices
+    of the scored items and their score rows (one column per taxonomy class), before
+    any temperature."""
+    items = list(items)
+    scored = np.asarray([i for i, item in enumerate(items) if item.group])
+    always = [i for i, item in enumerate(items) if not item.group]
+    groups = np.asarray([items[i].group for i in scored])
+    splitter = GroupKFold(n_splits=min(folds or settings.cv_folds, len(set(groups))))
+    scores = np.zeros((len(scored), len(taxonomy.codes)))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
-        for train_index, test_index in splitter.split(np.zeros(len(items)), labels):
-            test_index = test_index[scored[test_index]]
-            if len(test_index) == 0:
-                continue
-            model = _classifier(settings).fit(
-                [items[i].input for i in train_index],
-                labels[train_index],
-                sample_weight=[items[i].weight for i in train_index],
-            )
-            predicted = model.predict([items[i].input for i in test_index])
-            pairs.extend(zip(labels[test_index], predicted))
-    report = classification_report(pairs)
-    return {"folds": folds, "scored_items": len(pairs), "accuracy": report["accuracy"], "macro_f1": report["macro_f1"]}
+        for train_part, test_part in splitter.split(np.zeros(len(scored)), groups=groups):
+            model = _fit([items[i] for i in always] + [items[i] for i in scored[train_part]], settings, taxonomy)
+            model.temperature = 1.0
+            for row, c in zip(test_part, model.classify([items[i].input for i in scored[test_part]], class_order=taxonomy.codes)):
+                scores[row] = [c.scores[code] for code in taxonomy.codes]
+    return scored, scores
+
+
+def _calibrate(classifier: CatalogueClassifier, items: Sequence[TrainingItem], settings: Settings, taxonomy: Taxonomy) -> dict:
+    """Out-of-fold scores → the temperature (set on ``classifier``), the review
+    threshold for the stated precision, and the figures that chose them."""
+    scored, raw = out_of_fold(items, settings, taxonomy)
+    codes = list(taxonomy.codes)
+    labels = [items[i].label for i in scored]
+    columns = [codes.index(label) for label in labels]
+    temperature = fit_temperature(raw, columns)
+    scores = sharpen(raw, temperature)
+    predicted = [codes[j] for j in np.argmax(scores, axis=1)]
+    confidence = scores.max(axis=1)
+    correct = [p == g for p, g in zip(predicted, labels)]
+    threshold = review_threshold(confidence, correct, settings.review_precision)
+    classifier.temperature = temperature
+    report = classification_report(zip(labels, predicted))
+    return {
+        "grouped_by": "place",
+        "folds": min(settings.cv_folds, len({items[i].group for i in scored})),
+        "scored_items": len(labels),
+        "accuracy": round(report["accuracy"], 4),
+        "macro_f1": round(report["macro_f1"], 4),
+        "temperature": temperature,
+        "review_precision": settings.review_precision,
+        "review_threshold": threshold,
+        "review_share": review_share(confidence, threshold),
+        "reliability": reliability_table(confidence, correct),
+    }
 
 
 def _metadata_path(model_path: Path) -> Path:
@@ -439,31 +315,34 @@ KEEP_MODELS = 4  # trained variants a cache folder keeps (taxonomy edits, branch
 def load_or_train(
     cache_dir: str | Path,
     taxonomy_path: str | Path,
-    gold_paths: Iterable[str | Path] = (),
+    gold: GoldSource | None = None,
     corrections_path: str | Path | None = None,
     *,
     settings_path: str | Path = DEFAULT_SETTINGS_PATH,
-    corpus_dir: str | Path | None = DEFAULT_CORPUS_DIR,
     cross_validate: bool = True,
     retrain: bool = False,
 ) -> TrainedModel:
-    """The model trained on exactly this taxonomy, training data, settings, user
+    """The model trained on exactly this taxonomy, gold, corrections, settings, user
     dictionary and scikit-learn version: read from ``cache_dir`` when it was saved
     there, otherwise (or with ``retrain``) trained and saved there. The file is named
     by a digest of those inputs, so variants sharing a cache do not overwrite one
-    another; past the ``KEEP_MODELS`` most recently used, older files are removed."""
+    another; past the ``KEEP_MODELS`` most recently used, older files are removed.
+    The gold is analysed only when the model has to be trained."""
     cache_dir = Path(cache_dir)
     taxonomy = load_taxonomy(taxonomy_path)
     settings = load_settings(settings_path)
     corrections = []
     if corrections_path is not None and Path(corrections_path).exists():
         corrections = load_corrections(corrections_path, codes=taxonomy.codes)
-    items = build_training_set(taxonomy, list(gold_paths), corrections, settings=settings, corpus_dir=corpus_dir)
+    base = build_training_set(taxonomy, (), corrections, settings=settings)
     expected = {
-        "training_sha256": training_sha256(items),
+        "training_sha256": training_sha256(base),
+        "gold_sha256": gold.key if gold is not None else None,
         "taxonomy_sha256": taxonomy.sha256,
         "settings_sha256": _settings_sha256(settings),
         "userdict_sha256": _userdict_sha256(),
+        "cross_validate": cross_validate,
+        "code_sha256": _code_sha256(),
         "sklearn_version": sklearn.__version__,
     }
     digest = hashlib.sha256(json.dumps(expected, sort_keys=True).encode()).hexdigest()[:16]
@@ -474,7 +353,7 @@ def load_or_train(
             metadata = json.loads(meta_path.read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError):
             metadata = {}
-        if all(metadata.get(k) == v for k, v in expected.items()):
+        if metadata.get("inputs") == expected:
             try:
                 model = load_model(model_path)
                 # The taxonomy object in use is the one just read (same bytes, current path).
@@ -483,10 +362,23 @@ def load_or_train(
                 return model
             except Exception:  # a damaged or incompatible file is simply retrained
                 pass
+    items = build_training_set(taxonomy, gold.load() if gold is not None else (), corrections, settings=settings)
     model = train_model(taxonomy, items, settings, cross_validate=cross_validate)
+    model.metadata["inputs"] = expected
     model.path = save_model(model, model_path)
     _prune(cache_dir, KEEP_MODELS)
     return model
+
+
+MODEL_CODE = ("classifier.py", "features.py", "calibration.py", "class_data.py", "training.py")
+
+
+def _code_sha256() -> str:
+    """The classifier's own code: a change to features or training retrains."""
+    digest = hashlib.sha256()
+    for name in MODEL_CODE:
+        digest.update((Path(__file__).with_name(name)).read_bytes())
+    return digest.hexdigest()
 
 
 def _prune(cache_dir: Path, keep: int) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import replace
 from pathlib import Path
@@ -11,11 +12,14 @@ from extractors.types import CatalogueEntry
 
 from models.classifier import ClassifierInput
 from models.corrections import apply_corrections, load_corrections
-from models.scoring import SEEDS_GOLD
+from models.class_data import GoldSource, gold_source
+from models.scoring import DEV_GOLD, SEEDS_GOLD
+from models.settings import load_settings
 from models.taxonomy import DEFAULT_TAXONOMY_PATH
 from models.training import load_or_train
 
 CACHE_ENV = "POLICYCAT_CACHE"
+log = logging.getLogger(__name__)
 
 
 def cache_dir(environ: Mapping[str, str] = os.environ) -> Path:
@@ -35,9 +39,33 @@ def classifier_dir(environ: Mapping[str, str] = os.environ) -> Path:
 
 
 def load_model(corrections: Path | None = None, *, retrain: bool = False):
-    """The saved model, retrained when the taxonomy, gold or corrections changed."""
-    gold = [SEEDS_GOLD] if SEEDS_GOLD.exists() else []
-    return load_or_train(classifier_dir(), DEFAULT_TAXONOMY_PATH, gold, corrections, cross_validate=False, retrain=retrain)
+    """The saved model, retrained when the taxonomy, gold, extractors or corrections changed."""
+    return load_or_train(classifier_dir(), DEFAULT_TAXONOMY_PATH, training_gold(), corrections, retrain=retrain)
+
+
+def training_gold() -> GoldSource | None:
+    """The gold the classifier learns from: ``seeds.jsonl`` and the development corpus's
+    gold, in the splits ``settings.yaml`` names (never ``test``). Without the
+    development corpus (a copy without ``../shared``) the seeds alone, said in the log."""
+    from models.decision_data import analyse_gold, load_gold_documents
+    from pipelines.flow import knowledge_fingerprint
+
+    splits = set(load_settings().gold_splits)
+    try:
+        documents = load_gold_documents(SEEDS_GOLD, DEV_GOLD)
+    except ValueError as exc:
+        log.warning("classifier trained without the development corpus's gold: %s", exc)
+        documents = load_gold_documents(SEEDS_GOLD, None)
+    documents = [g for g in documents if g.split in splits]
+    if not documents:
+        return None
+
+    def analyse(docs):
+        from extractors.documents import load_resources
+
+        return analyse_gold(docs, load_resources())
+
+    return gold_source(documents, knowledge_fingerprint(), analyse)
 
 
 def classify_entries(entries: list[CatalogueEntry], model) -> list[CatalogueEntry]:
