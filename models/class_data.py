@@ -59,7 +59,7 @@ def gold_classified(docs: Sequence[AnalysedDocument], codes: Sequence[str] | Non
             continue
         candidates = d.result.candidates
         matched = dict(match_spans(gold, [predicted_span(c) for c in candidates]))
-        doc_type = d.result.document.doc_type
+        doc_type, doc_id, title = d.result.document.doc_type, d.result.document.doc_id, d.result.document.title or ""
         text = d.source.text
         for i, span in enumerate(gold):
             clause = text[span.start : span.end]
@@ -67,7 +67,7 @@ def gold_classified(docs: Sequence[AnalysedDocument], codes: Sequence[str] | Non
                 c = candidates[matched[i]]
                 sentence = text[c.sentence_start : c.sentence_end]
                 bodies = [b.canonical for b in c.bodies]
-                item = ClassifierInput.from_context(clause, c.section_path, sentence, c.object, bodies, doc_type, d.result.document.doc_id)
+                item = ClassifierInput.from_context(clause, c.section_path, sentence, c.object, bodies, doc_type, doc_id, title)
             else:
                 item = _uncovered(d, span, clause, doc_type)
             group = d.gold.group or d.gold.source_path
@@ -79,10 +79,10 @@ def _uncovered(d: AnalysedDocument, span, clause: str, doc_type: str | None) -> 
     for sentence in d.result.sentences:
         if sentence.start <= span.start < sentence.end:
             path = section_path(sentence.section, d.result.sections)
-            return ClassifierInput.from_context(clause, path, sentence.text, "", sorted(span.bodies), doc_type or "", d.result.document.doc_id)
-    return ClassifierInput.from_context(clause, (), "", "", sorted(span.bodies), doc_type or "")
+            return ClassifierInput.from_context(clause, path, sentence.text, "", sorted(span.bodies), doc_type or "", d.result.document.doc_id, d.result.document.title or "")
+    return ClassifierInput.from_context(clause, (), "", "", sorted(span.bodies), doc_type or "", "", d.result.document.title or "")
 
 
 def measure_inputs(result, source_text: str) -> list[ClassifierInput]:
     """The classifier inputs of a decided document's measures, as their catalogue rows give them."""
-    return [ClassifierInput.from_measure(m, source_text, result.document.doc_type) for m in result.measures]
+    return [ClassifierInput.from_measure(m, source_text, result.document) for m in result.measures]

@@ -1,7 +1,7 @@
 """How well each model does on the gold standard, by the rules of ``models.scoring``.
 
-The catalogue classifier beside the cue-word baseline (held-out measures, and
-cross-validation grouped by file); the learned decisions beside the rule-only
+The catalogue classifier beside the cue-word baseline (on the measures a run
+extracts from test documents and on their gold spans); the learned decisions beside the rule-only
 extractor and a naive verb rule (overall, per genre, per level, learning curve);
 the alignment's threshold on the gold measure pairs. ``policycat evaluate``
 (``pipelines/evaluate.py``) prints these figures and scores a run's outputs.
@@ -24,13 +24,10 @@ from models.decision_training import FIT_SETTINGS, AnalysedDocument, fit_decisio
 from models.decisions import DecisionModels
 from models.scoring import SEEDS_GOLD, classification_report, match_spans, predicted_span, prf, score_documents, score_measures
 from models.settings import load_settings
-from models.training import TrainingItem, build_training_set, cue_word_baseline, read_gold_measures, train_model
+from models.training import cue_word_baseline
 
 __all__ = [
-    "compare_on_gold",
-    "evaluate_heldout",
     "evaluate_classes",
-    "cross_validate_by_file",
     "score_decided",
     "evaluate_decisions",
     "score_pairs",
@@ -40,47 +37,6 @@ __all__ = [
 
 
 # ---------------------------------------------------------------- the catalogue classifier
-
-
-def compare_on_gold(
-    classifiers: dict[str, Callable[[Sequence[ClassifierInput]], list[Classification]]],
-    inputs: Sequence[ClassifierInput],
-    gold_labels: Sequence[str],
-) -> dict[str, dict]:
-    """One report per named classifier over the same gold measures (side by side)."""
-    return {
-        name: classification_report(zip(gold_labels, [c.category for c in classify(list(inputs))]))
-        for name, classify in classifiers.items()
-    }
-
-
-def evaluate_heldout(model, gold_paths: Sequence, *, splits: Sequence[str] = ("heldout",)) -> dict[str, dict]:
-    """The model (a ``TrainedModel``) beside the cue-word baseline on the gold
-    measures of ``splits`` whose class the taxonomy knows."""
-    gold = [g for g in read_gold_measures(gold_paths, splits=splits) if g.category in model.taxonomy.codes]
-    baseline = cue_word_baseline(model.taxonomy, model.settings)
-    return compare_on_gold(
-        {"model": model.classify, "cue_word_baseline": lambda items: [baseline(i) for i in items]},
-        [g.as_input() for g in gold],
-        [g.category for g in gold],
-    )
-
-
-def cross_validate_by_file(taxonomy, gold_paths: Sequence, settings=None, *, splits: Sequence[str] = ("tune",)) -> dict:
-    """Grouped cross-validation on the gold measures of ``splits``: each fold leaves
-    out one source file and trains on the taxonomy and the other files, as a new
-    document meets a model trained without it. One report over all folds' predictions."""
-    settings = settings or load_settings()
-    gold = [g for g in read_gold_measures(gold_paths, splits=splits) if g.category in taxonomy.codes and g.text]
-    base = build_training_set(taxonomy, (), settings=settings)
-    weight = settings.training_weights["gold"]
-    pairs: list[tuple[str, str]] = []
-    for source in sorted({g.source_path for g in gold}):
-        rest = [TrainingItem(g.as_input(), g.category, weight, "gold") for g in gold if g.source_path != source]
-        left_out = [g for g in gold if g.source_path == source]
-        model = train_model(taxonomy, base + rest, settings, cross_validate=False)
-        pairs.extend(zip([g.category for g in left_out], model.predict([g.as_input() for g in left_out])))
-    return classification_report(pairs)
 
 
 def evaluate_classes(
@@ -141,6 +97,7 @@ def _class_figures(labels: Sequence[str], predicted: Sequence[Classification], c
         "n": len(labels),
         "model": model,
         "cue_word_baseline": baseline,
+        "confusion": model["confusion"],
         "per_genre": per_genre,
         "reliability": reliability_table(confidence, correct),
         "review_share": review_share(confidence, threshold),
@@ -300,27 +257,3 @@ def tune_alignment(
             results.append({"combine": method, "word_weight": weight, "threshold": threshold, **_pair_scores(scores, gold, threshold)})
     results.sort(key=lambda r: (-r["f1"], -r["precision"], r["threshold"]))
     return results
-
-
-def _print_report(name: str, report: dict) -> None:
-    print(f"{name}: n={report['n']} accuracy={report['accuracy']:.3f} macro_f1={report['macro_f1']:.3f}")
-
-
-if __name__ == "__main__":  # python -m models.evaluation [--cv] [gold.jsonl]: train on tune, score heldout
-    import sys
-    import time
-    import warnings
-
-    from models.taxonomy import load_taxonomy
-
-    args = [a for a in sys.argv[1:] if a != "--cv"]
-    gold_path = args[0] if args else SEEDS_GOLD
-    taxonomy, settings = load_taxonomy(), load_settings()
-    warnings.simplefilter("ignore", UserWarning)
-    if "--cv" in sys.argv:
-        _print_report("tune, grouped by file", cross_validate_by_file(taxonomy, [gold_path], settings))
-    began = time.perf_counter()
-    trained = train_model(taxonomy, build_training_set(taxonomy, [gold_path], settings=settings), settings, cross_validate=False)
-    print(f"training: {time.perf_counter() - began:.1f} s")
-    for name, report in evaluate_heldout(trained, [gold_path]).items():
-        _print_report(f"heldout {name}", report)

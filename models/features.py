@@ -26,13 +26,13 @@ from sklearn.preprocessing import FunctionTransformer
 
 from extractors.reading import normalize_text
 from extractors.tokens import words
-from extractors.types import CatalogueEntry, Measure
+from extractors.types import CatalogueEntry, Document, Measure
 
 _WORD_CHAR = re.compile(r"[\w\u4e00-\u9fff]")
 
 __all__ = ["ClassifierInput", "tokenize", "build_features", "body_tokens", "FIELDS", "TOKEN_FIELDS"]
 
-FIELDS = ("text", "object", "heading", "path", "sentence")  # text fields, each a bag of words
+FIELDS = ("text", "object", "heading", "path", "sentence", "title")  # text fields, each a bag of words
 TOKEN_FIELDS = ("bodies", "genre")  # space-separated tokens
 
 
@@ -43,6 +43,7 @@ class ClassifierInput:
     heading: str = ""  # the innermost heading above the measure
     path: str = ""  # the headings above that one, outermost first
     sentence: str = ""  # the sentence the measure sits in
+    title: str = ""  # the document's title
     bodies: str = ""  # canonical names of the responsible bodies, space-separated
     genre: str = ""  # the document's doc_type
     section: str = ""  # a key shared by the measures of one section of one document (not a feature)
@@ -62,6 +63,7 @@ class ClassifierInput:
         bodies: Sequence[str] = (),
         genre: str = "",
         document: str = "",
+        title: str = "",
     ) -> "ClassifierInput":
         """The innermost heading of ``section_path`` is the heading, the others the path.
 
@@ -81,6 +83,7 @@ class ClassifierInput:
             heading=path[-1] if path else "",
             path=" ".join(path[:-1]),
             sentence=sentence,
+            title=title or "",
             bodies=body_tokens(bodies),
             genre=genre or "",
             section=key,
@@ -90,14 +93,16 @@ class ClassifierInput:
     def from_entry(cls, entry: CatalogueEntry) -> "ClassifierInput":
         """From a catalogue entry (``from_context`` of its fields)."""
         bodies = [b.canonical for b in entry.bodies]
-        return cls.from_context(entry.text, entry.section_path, entry.sentence, entry.object, bodies, entry.doc_type or "", entry.doc_id)
+        return cls.from_context(entry.text, entry.section_path, entry.sentence, entry.object, bodies, entry.doc_type or "", entry.doc_id, entry.title or "")
 
     @classmethod
-    def from_measure(cls, measure: Measure, source_text: str, doc_type: str | None) -> "ClassifierInput":
+    def from_measure(cls, measure: Measure, source_text: str, document: Document) -> "ClassifierInput":
         """From an extracted measure, as its catalogue entry will read (same fields)."""
         sentence = source_text[measure.sentence_start : measure.sentence_end]
         bodies = [b.canonical for b in measure.bodies]
-        return cls.from_context(measure.text, measure.section_path, sentence, measure.object, bodies, doc_type or "", measure.doc_id)
+        return cls.from_context(
+            measure.text, measure.section_path, sentence, measure.object, bodies, document.doc_type or "", measure.doc_id, document.title or ""
+        )
 
 
 def section_key(document: str, section_path: Sequence[str] | str) -> str:

@@ -17,6 +17,7 @@ class FeatureWeights(Schema):
     heading_words: float = Field(ge=0)
     path_words: float = Field(ge=0)
     sentence_words: float = Field(ge=0)
+    title_words: float = Field(ge=0)
     text_chars: float = Field(ge=0)
     bodies_tokens: float = Field(ge=0)
     genre_tokens: float = Field(ge=0)

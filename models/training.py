@@ -269,6 +269,7 @@ def _calibrate(classifier: CatalogueClassifier, items: Sequence[TrainingItem], s
         "review_precision": settings.review_precision,
         "review_threshold": threshold,
         "review_share": review_share(confidence, threshold),
+        "precision_not_reviewed": round(float(np.mean([ok for ok, c in zip(correct, confidence) if c >= threshold] or [0.0])), 4),
         "reliability": reliability_table(confidence, correct),
     }
 

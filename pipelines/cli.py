@@ -116,6 +116,7 @@ def evaluate(
     show: int = typer.Option(15, help="How many misses and false alarms to list."),
     decisions: bool = typer.Option(True, help="Also score the learned decisions on the dev corpus's test part."),
     curve: bool = typer.Option(True, help="With --decisions: the learning curve (retrains four times)."),
+    classes: bool = typer.Option(True, help="Also score the catalogue classifier on the dev corpus's test part."),
 ) -> None:
     """Score a run against the gold standard: measures, status, bodies, classes, levels; and the
     learned decisions on the test part of dev.jsonl beside the rule-only extractor and a naive
@@ -128,6 +129,11 @@ def evaluate(
 
         report["decisions"] = evaluate_decision_models(curve=curve)
         print_decisions(report["decisions"])
+    if classes:
+        from pipelines.training import evaluate_class_model
+
+        report["classes"] = evaluate_class_model()
+        print_classes(report["classes"])
     table = Table("split", "docs", "measure P", "R", "F1", "status acc", "bodies F1", "level acc", "type acc")
     fmt = lambda v: "–" if v is None else f"{v:.3f}"  # noqa: E731
     for split, r in report.items():
@@ -187,6 +193,42 @@ def print_decisions(report: dict) -> None:
             for share, scores in r["learning_curve"].items():
                 table.add_row(share, str(scores["training_documents"]), *(fmt(scores[k]) for k in keys))
             console.print(table)
+
+
+def print_classes(report: dict) -> None:
+    """The classifier on the dev test part: beside the cue-word baseline, per class,
+    per genre, the confusion table, the reliability of its confidences."""
+    fmt = lambda v: "–" if v is None else f"{v:.3f}"  # noqa: E731
+    cv = report.get("cross_validation") or {}
+    table = Table("measures", "n", "model acc", "model macro-F1", "cue words acc", "cue words macro-F1", "review share", "right when not reviewed",
+                  title=f"catalogue classes, dev.jsonl test part (review below {report['review_threshold']}, chosen out of fold for precision {report['review_precision']})")
+    for part, name in (("matched", "matched (as a run extracts them)"), ("gold_spans", "gold spans")):
+        if part in report:
+            r = report[part]
+            table.add_row(name, str(r["n"]), fmt(r["model"]["accuracy"]), fmt(r["model"]["macro_f1"]), fmt(r["cue_word_baseline"]["accuracy"]),
+                          fmt(r["cue_word_baseline"]["macro_f1"]), fmt(r["review_share"]), fmt(r["precision_not_reviewed"]))
+    if cv:
+        table.add_row("training, out of fold by place", str(cv["scored_items"]), fmt(cv["accuracy"]), fmt(cv["macro_f1"]), "", "", fmt(cv["review_share"]), "")
+    console.print(table)
+    r = report.get("matched") or report["gold_spans"]
+    per_class = Table("class", "n", "P", "R", "F1", "cue words F1", title="per class (matched measures)")
+    for code, row in sorted(r["model"]["per_class"].items()):
+        if row["support"]:
+            per_class.add_row(code, str(row["support"]), fmt(row["precision"]), fmt(row["recall"]), fmt(row["f1"]), fmt(r["cue_word_baseline"]["per_class"].get(code, {}).get("f1")))
+    console.print(per_class)
+    genres = Table("genre", "n", "model acc", "model macro-F1", "cue words acc", "cue words macro-F1", title="per genre (matched measures)")
+    for genre, row in r["per_genre"].items():
+        genres.add_row(genre, str(row["n"]), fmt(row["accuracy"]), fmt(row["macro_f1"]), fmt(row["baseline_accuracy"]), fmt(row["baseline_macro_f1"]))
+    console.print(genres)
+    console.print(confusion_table(r, title="dev test classes: gold (rows) × model (columns)"))
+    reliability = Table("confidence", "n", "mean confidence", "right", title="reliability (matched measures; training out of fold beside)")
+    beside = {row["band"]: row for row in cv.get("reliability", [])}
+    reliability.add_column("out of fold n")
+    reliability.add_column("out of fold right")
+    for row in r["reliability"]:
+        other = beside.get(row["band"], {})
+        reliability.add_row(row["band"], str(row["n"]), fmt(row["mean_confidence"]), fmt(row["accuracy"]), str(other.get("n", "")), fmt(other.get("accuracy")))
+    console.print(reliability)
 
 
 def confusion_table(categories: dict, title: str) -> Table:

@@ -1,8 +1,9 @@
-"""``policycat train`` and the learned-decision part of ``policycat evaluate``."""
+"""``policycat train`` and the model parts of ``policycat evaluate``: the learned decisions and the catalogue classifier on the dev ``test`` part."""
 
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 from pathlib import Path
 
 from models.decision_features import SETTINGS_PATH, load_decision_settings
@@ -22,6 +23,7 @@ def training_fingerprint() -> list[str]:
     return parts
 
 
+@lru_cache(maxsize=1)
 def analysed_gold():
     from extractors.documents import load_resources
     from models.decision_data import analyse_gold, load_gold_documents
@@ -55,4 +57,19 @@ def evaluate_decision_models(path: Path = DEFAULT_MODELS_PATH, *, curve: bool = 
         test = [d for d in docs if d.gold.split == split]
         if test:
             report[name] = evaluate_decisions(models, train, test, curve=with_curve)
+    return report
+
+
+def evaluate_class_model(model=None) -> dict:
+    """The catalogue classifier (as a run trains it: seeds and the dev training part)
+    on the dev ``test`` part beside the cue-word baseline, with the out-of-fold
+    figures training chose its confidence threshold by."""
+    from models.evaluation import evaluate_classes
+    from pipelines.classify import load_model
+
+    model = model or load_model()
+    test = [d for d in analysed_gold() if d.gold.split == "test"]
+    report = evaluate_classes(model, test, load_decisions(), review_precision=model.settings.review_precision)
+    report["cross_validation"] = model.metadata.get("cross_validation")
+    report["training_sources"] = model.metadata.get("training_sources")
     return report

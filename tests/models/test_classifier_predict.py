@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pickle
 
 import numpy as np
@@ -109,11 +111,19 @@ def test_classifier_predict_input_from_catalogue_entry():
         object="委员履职档案",
         sentence="建立委员履职档案，完善考核办法。",
         section_path=["二、主要任务", "（四）加强委员队伍建设"],
+        bodies=["政协办公室", "政协委员", "政协办公室"],
+        doc_type="rules",
+        title="关于加强委员履职管理的办法",
     )
     item = ClassifierInput.from_entry(row)
+    # read as analysed: full-width forms folded
     assert (item.heading, item.path, item.sentence, item.object) == (
-        "（四）加强委员队伍建设", "二、主要任务", row.sentence, "委员履职档案"
+        "(四)加强委员队伍建设", "二、主要任务", "建立委员履职档案,完善考核办法。", "委员履职档案"
     )
+    assert (item.bodies, item.genre, item.title) == ("政协办公室 政协委员", "rules", "关于加强委员履职管理的办法")
+    # the measures under one heading of one document share a section key, nobody else does
+    assert item.section == ClassifierInput.from_entry(replace(row, text="完善考核办法")).section
+    assert item.section != ClassifierInput.from_entry(replace(row, doc_id="乙#1")).section
     assert ClassifierInput.from_entry(entry("m2", text="建立委员履职档案")) == ClassifierInput("建立委员履职档案")
 
 
@@ -124,7 +134,7 @@ def test_classifier_predict_heading_that_is_the_measure_gives_way_to_the_one_abo
         section_path=["（四）深化“我为扶贫攻坚做件事”活动", "三是积极帮助贫困户找到并实施一个能稳定增收的致富项目。"],
     )
     item = ClassifierInput.from_entry(row)
-    assert (item.heading, item.path) == ("（四）深化“我为扶贫攻坚做件事”活动", "")
+    assert (item.heading, item.path) == ("(四)深化“我为扶贫攻坚做件事”活动", "")
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,92 @@
+"""Choosing the classifier's settings: cross-validation grouped by place.
+
+    python -m models.class_tuning        # every candidate of GRID, best first
+
+Each candidate changes a few values of ``settings.yaml``; every one is scored by the
+same out-of-fold run as training's calibration (``models.training.out_of_fold``)
+on the gold of the training splits, never on ``test``. The figures that chose the
+settings are written beside them in ``settings.yaml``.
+"""
+
+from __future__ import annotations
+
+from typing import Mapping, Sequence
+
+import numpy as np
+
+from models.calibration import fit_temperature, sharpen
+from models.scoring import classification_report
+from models.settings import Settings
+from models.taxonomy import Taxonomy
+from models.training import TrainingItem, out_of_fold
+
+__all__ = ["GRID", "with_overrides", "score_setting", "tune"]
+
+# Candidates around the settings in use: one value at a time, then the best together.
+GRID: tuple[dict, ...] = (
+    {},
+    {"feature_weights": {"bodies_tokens": 0.3}},
+    {"feature_weights": {"genre_tokens": 0.3}},
+    {"feature_weights": {"sentence_words": 0.8}},
+    {"feature_weights": {"heading_words": 0.8}},
+    {"feature_weights": {"path_words": 0.2}},
+    {"feature_weights": {"title_words": 0.3}},
+    {"feature_weights": {"cue_hits": 0.3}, "training_weights": {"cue": 0.0}},
+    {"regularization": 3.0},
+    {"regularization": 0.3},
+    {"context_share": 0.5},
+    {"section_share": 0.6},
+    {"training_weights": {"gold": 4.0}},
+    {"feature_weights": {"bodies_tokens": 0.3, "sentence_words": 0.8}, "training_weights": {"gold": 4.0}},
+)
+
+
+def with_overrides(settings: Settings, overrides: Mapping) -> Settings:
+    """``settings`` with some values replaced; ``feature_weights`` / ``training_weights``
+    entries merge into the file's."""
+    update = dict(overrides)
+    for group in ("feature_weights", "training_weights"):
+        if group in update:
+            update[group] = {**getattr(settings, group), **update[group]}
+    return settings.model_copy(update=update)
+
+
+def score_setting(items: Sequence[TrainingItem], settings: Settings, taxonomy: Taxonomy) -> dict:
+    """Out-of-fold accuracy, macro-F1 and log loss (after the fitted temperature)."""
+    scored, raw = out_of_fold(items, settings, taxonomy)
+    codes = list(taxonomy.codes)
+    labels = [items[i].label for i in scored]
+    columns = np.asarray([codes.index(label) for label in labels])
+    scores = sharpen(raw, fit_temperature(raw, columns))
+    report = classification_report(zip(labels, [codes[j] for j in scores.argmax(axis=1)]))
+    loss = -np.mean(np.log(np.clip(scores[np.arange(len(columns)), columns], 1e-12, 1)))
+    return {"accuracy": round(report["accuracy"], 4), "macro_f1": round(report["macro_f1"], 4), "log_loss": round(float(loss), 4)}
+
+
+def tune(gold, taxonomy: Taxonomy, settings: Settings, grid: Sequence[Mapping] = GRID, *, corrections=(), report=None) -> list[dict]:
+    """Every candidate's figures, best macro-F1 first; ``report`` sees each as it comes."""
+    from models.training import build_training_set
+
+    results = []
+    for overrides in grid:
+        candidate = with_overrides(settings, overrides)
+        items = build_training_set(taxonomy, gold, corrections, settings=candidate)
+        results.append({"overrides": dict(overrides), **score_setting(items, candidate, taxonomy)})
+        if report is not None:
+            report(results[-1])
+    results.sort(key=lambda r: (-r["macro_f1"], -r["accuracy"]))
+    return results
+
+
+if __name__ == "__main__":
+    import json
+    import logging
+
+    from models.settings import load_settings
+    from models.taxonomy import load_taxonomy
+    from pipelines.classify import training_gold
+
+    logging.basicConfig(level=logging.WARNING)
+    source = training_gold()
+    gold = source.load() if source is not None else []
+    tune(gold, load_taxonomy(), load_settings(), report=lambda row: print(json.dumps(row, ensure_ascii=False), flush=True))
