@@ -124,7 +124,6 @@ class CatalogueClassifier(BaseEstimator, ClassifierMixin):
         random_state: int = 0,
         context_share: float = 0.0,
         section_share: float = 0.0,
-        cues: tuple = (),
         temperature: float = 1.0,
     ):
         self.feature_weights = feature_weights
@@ -137,7 +136,6 @@ class CatalogueClassifier(BaseEstimator, ClassifierMixin):
         self.random_state = random_state
         self.context_share = context_share
         self.section_share = section_share
-        self.cues = cues
         self.temperature = temperature  # set by training from out-of-fold scores (models.calibration)
 
     def _setting(self, name: str):
@@ -160,7 +158,7 @@ class CatalogueClassifier(BaseEstimator, ClassifierMixin):
         if len(X) != len(y):
             raise ValueError(f"{len(X)} inputs but {len(y)} labels")
         weights = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
-        self.features_ = build_features(self._setting("feature_weights"), cues=self.cues)
+        self.features_ = build_features(self._setting("feature_weights"))
         matrix = self.features_.fit_transform(X)
         labels, counts = np.unique(y, return_counts=True)
         if len(labels) < 2:

@@ -18,6 +18,7 @@ from models.decision_training import AnalysedDocument, attach_results
 from models.scoring import DEV_GOLD, SEEDS_GOLD, GoldDocument, load_gold
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SEEDS_GROUP = "seeds:"  # the place of a seed document: this prefix and its province
 SEEDS_CORPUS = PROJECT_ROOT / "corpora"
 
 
@@ -35,7 +36,7 @@ def load_gold_documents(seeds: Path | None = SEEDS_GOLD, dev: Path | None = DEV_
         for g in load_gold(seeds):
             region = regions.get((g.source_path, g.start), g.source_path)
             province = _province(region)
-            documents.append(replace(g, file=SEEDS_CORPUS / g.source_path, group=f"seeds:{province}", genre=g.genre or g.doc_type))
+            documents.append(replace(g, file=SEEDS_CORPUS / g.source_path, group=f"{SEEDS_GROUP}{province}", genre=g.genre or g.doc_type))
     if dev is not None and Path(dev).exists():
         documents.extend(load_gold(dev))
     return documents

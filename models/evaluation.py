@@ -80,7 +80,7 @@ def evaluate_classes(
 
 
 def _class_figures(labels: Sequence[str], predicted: Sequence[Classification], cue: Sequence[Classification], genres: Sequence[str], threshold: float) -> dict:
-    from models.class_tuning import reliability_table, review_share
+    from models.calibration import reliability_table, review_share
 
     model = classification_report(zip(labels, [c.category for c in predicted]))
     baseline = classification_report(zip(labels, [c.category for c in cue]))

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
 import numpy as np
@@ -24,6 +25,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import FunctionTransformer
 
+from extractors.knowledge import DataError, Problem, Schema, load_file
 from extractors.reading import normalize_text
 from extractors.tokens import words
 from extractors.types import CatalogueEntry, Document, Measure
@@ -180,47 +182,60 @@ def _tokens() -> OptionalText:
     return OptionalText(TfidfVectorizer(analyzer=str.split, use_idf=False, binary=True))
 
 
-CUE_FIELDS = ("text", "object", "heading", "sentence")
+SIGNALS_PATH = Path(__file__).with_name("class_signals.yaml")
+SIGNAL_FIELDS = ("text", "sentence")
 
 
-class CueHits(BaseEstimator, TransformerMixin):
-    """The taxonomy's cue words as features shared by each class: per field of
-    ``CUE_FIELDS`` and class, the length of the class's cue words found there, as a
-    share of all cue length found in that field. A class with few gold measures is
-    still recognised by its cue words, and the model learns how far to trust them.
-    ``cues`` is ``((code, (cue, …)), …)``."""
+class _SignalsFile(Schema):
+    signals: dict[str, str]
 
-    def __init__(self, cues: tuple = ()):
-        self.cues = cues
+
+def load_signals(path: Path = SIGNALS_PATH) -> tuple[tuple[str, str], ...]:
+    """The named patterns of ``class_signals.yaml``; a pattern that does not compile is a ``DataError``."""
+    loaded = load_file(path, _SignalsFile)
+    problems = []
+    for name, pattern in loaded.signals.items():
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            problems.append(Problem(str(path), None, f"信号 “{name}” 的正则表达式无效：{exc}"))
+    if problems:
+        raise DataError(problems=problems)
+    return tuple(loaded.signals.items())
+
+
+class SignalTokens(BaseEstimator, TransformerMixin):
+    """``<field>:<signal>`` tokens for each signal of ``class_signals.yaml`` found in the
+    clause or its sentence: regularities cue words cannot say (a scoring rule's points)."""
+
+    def __init__(self, signals: tuple = ()):
+        self.signals = signals
 
     def fit(self, X, y=None):
-        self.cues_ = [(code, tuple(normalize_text(c) for c in words)) for code, words in self.cues]
         return self
 
     def transform(self, X):
         X = list(X)
-        width = len(self.cues_)
-        out = np.zeros((len(X), width * len(CUE_FIELDS)))
+        compiled = [(name, re.compile(pattern)) for name, pattern in self.signals]
+        columns = {(f, name): i for i, (f, name) in enumerate((f, name) for f in SIGNAL_FIELDS for name, _ in compiled)}
+        rows, cols = [], []
         for row, item in enumerate(X):
-            for f, name in enumerate(CUE_FIELDS):
-                text = getattr(item, name)
-                if not text:
-                    continue
-                hits = np.array([sum(len(c) for c in words if c in text) for _, words in self.cues_], dtype=float)
-                total = hits.sum()
-                if total:
-                    out[row, f * width : (f + 1) * width] = hits / total
-        return sp.csr_matrix(out)
+            for f in SIGNAL_FIELDS:
+                text = getattr(item, f)
+                for name, pattern in compiled:
+                    if text and pattern.search(text):
+                        rows.append(row)
+                        cols.append(columns[(f, name)])
+        return sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(X), len(columns)))
 
 
-def build_features(weights: Mapping[str, float], char_ngrams: Sequence[int] = (1, 3), cues: tuple = ()) -> FeatureUnion:
+def build_features(weights: Mapping[str, float], char_ngrams: Sequence[int] = (1, 3)) -> FeatureUnion:
     """The feature union: ``<field>_words`` for every field of ``FIELDS``,
     ``text_chars`` for the clause and ``<field>_tokens`` for ``TOKEN_FIELDS``, each
     part scaled by its weight; a part weighted 0 (or not named in ``weights``) is left out."""
     parts = [(f"{name}_words", Pipeline([("select", _field(name)), ("tfidf", _words())])) for name in FIELDS]
     parts.append(("text_chars", Pipeline([("select", _field("text")), ("tfidf", _chars(char_ngrams))])))
     parts += [(f"{name}_tokens", Pipeline([("select", _field(name)), ("tfidf", _tokens())])) for name in TOKEN_FIELDS]
-    if cues:
-        parts.append(("cue_hits", CueHits(cues)))
+    parts.append(("signal_tokens", SignalTokens(load_signals())))
     parts = [(name, part) for name, part in parts if float(weights.get(name, 0.0)) > 0]
     return FeatureUnion(parts, transformer_weights={name: float(weights[name]) for name, _ in parts})

@@ -21,7 +21,7 @@ class FeatureWeights(Schema):
     text_chars: float = Field(ge=0)
     bodies_tokens: float = Field(ge=0)
     genre_tokens: float = Field(ge=0)
-    cue_hits: float = Field(ge=0)
+    signal_tokens: float = Field(ge=0)
 
 
 class TrainingWeights(Schema):

@@ -150,9 +150,8 @@ class TrainedModel:
         return [c.category for c in self.classify(inputs)]
 
 
-def _classifier(settings: Settings, taxonomy: Taxonomy) -> CatalogueClassifier:
+def _classifier(settings: Settings) -> CatalogueClassifier:
     return CatalogueClassifier(
-        cues=tuple((c.code, tuple(c.cues)) for c in taxonomy.categories),
         feature_weights=settings.feature_weights,
         C=settings.regularization,
         estimator=settings.estimator,
@@ -216,7 +215,7 @@ MIN_PLACES = 3  # fewer places than this cannot say how the model does somewhere
 
 
 def _fit(items: Sequence[TrainingItem], settings: Settings, taxonomy: Taxonomy) -> CatalogueClassifier:
-    return _classifier(settings, taxonomy).fit(
+    return _classifier(settings).fit(
         [i.input for i in items], [i.label for i in items], sample_weight=np.asarray([i.weight for i in items])
     )
 
