@@ -14,7 +14,7 @@ from typing import Sequence
 
 import numpy as np
 
-__all__ = ["sharpen", "fit_temperature", "reliability_table", "review_threshold", "review_share"]
+__all__ = ["sharpen", "fit_temperature", "calibration_error", "reliability_table", "review_threshold", "review_share"]
 
 TEMPERATURES = tuple(float(t) for t in np.round(np.geomspace(0.2, 3.0, 41), 4))
 
@@ -56,6 +56,17 @@ def reliability_table(
             "accuracy": round(float(correct[inside].mean()), 3) if n else None,
         })
     return rows
+
+
+def calibration_error(confidence: Sequence[float], correct: Sequence[bool], bins: int = 10) -> float:
+    """Expected calibration error: over ten equal-width confidence bins, the mean gap
+    between confidence and accuracy, weighted by the share of measures in the bin."""
+    confidence, correct = np.asarray(confidence, dtype=float), np.asarray(correct, dtype=bool)
+    if not len(confidence):
+        return 0.0
+    which = np.minimum((confidence * bins).astype(int), bins - 1)
+    gap = sum(abs(confidence[which == b].mean() - correct[which == b].mean()) * (which == b).sum() for b in range(bins) if (which == b).any())
+    return round(float(gap / len(confidence)), 4)
 
 
 def review_threshold(confidence: Sequence[float], correct: Sequence[bool], precision: float) -> float:

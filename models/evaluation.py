@@ -80,7 +80,7 @@ def evaluate_classes(
 
 
 def _class_figures(labels: Sequence[str], predicted: Sequence[Classification], cue: Sequence[Classification], genres: Sequence[str], threshold: float) -> dict:
-    from models.calibration import reliability_table, review_share
+    from models.calibration import calibration_error, reliability_table, review_share
 
     model = classification_report(zip(labels, [c.category for c in predicted]))
     baseline = classification_report(zip(labels, [c.category for c in cue]))
@@ -100,6 +100,7 @@ def _class_figures(labels: Sequence[str], predicted: Sequence[Classification], c
         "confusion": model["confusion"],
         "per_genre": per_genre,
         "reliability": reliability_table(confidence, correct),
+        "calibration_error": calibration_error(confidence, correct),
         "review_share": review_share(confidence, threshold),
         "precision_not_reviewed": round(sum(kept) / len(kept), 4) if kept else None,
         "with_secondary": round(sum(1 for c in predicted if c.secondary) / len(predicted), 4) if predicted else 0.0,

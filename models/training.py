@@ -31,7 +31,7 @@ import sklearn
 from sklearn.model_selection import GroupKFold
 
 from extractors.types import CatalogueEntry
-from models.calibration import fit_temperature, reliability_table, review_share, review_threshold, sharpen
+from models.calibration import calibration_error, fit_temperature, reliability_table, review_share, review_threshold, sharpen
 from models.class_data import GoldClassified, GoldSource
 from models.classifier import CatalogueClassifier, Classification, ClassifierInput, classification_from_scores
 from models.features import FIELDS, TOKEN_FIELDS
@@ -256,6 +256,7 @@ def _calibrate(classifier: CatalogueClassifier, items: Sequence[TrainingItem], s
     confidence = scores.max(axis=1)
     correct = [p == g for p, g in zip(predicted, labels)]
     threshold = review_threshold(confidence, correct, settings.review_precision)
+    raw_correct = [codes[j] == g for j, g in zip(np.argmax(raw, axis=1), labels)]
     classifier.temperature = temperature
     report = classification_report(zip(labels, predicted))
     return {
@@ -265,6 +266,8 @@ def _calibrate(classifier: CatalogueClassifier, items: Sequence[TrainingItem], s
         "accuracy": round(report["accuracy"], 4),
         "macro_f1": round(report["macro_f1"], 4),
         "temperature": temperature,
+        "calibration_error": calibration_error(confidence, correct),
+        "calibration_error_before": calibration_error(raw.max(axis=1), raw_correct),
         "review_precision": settings.review_precision,
         "review_threshold": threshold,
         "review_share": review_share(confidence, threshold),
