@@ -169,7 +169,7 @@ def test_knowledge_loader_settings_file_reports_all_its_problems(tmp_path):
 
     text = DEFAULT_SETTINGS_PATH.read_text(encoding="utf-8")
     path = tmp_path / "settings.yaml"
-    broken = text.replace("estimator: svm", "estimator: forest").replace("  path_words: 0.0\n", "").replace("cv_folds: 3", "cv_folds: 1")
+    broken = text.replace("estimator: svm", "estimator: forest").replace("  path_words: 0.0\n", "").replace("cv_folds: 5", "cv_folds: 1")
     path.write_text(broken + "learning_rate: 0.1\n", encoding="utf-8")
     with pytest.raises(DataError) as caught:
         load_settings(path)
