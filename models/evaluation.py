@@ -28,6 +28,7 @@ from models.training import cue_word_baseline
 
 __all__ = [
     "evaluate_classes",
+    "class_learning_curve",
     "score_decided",
     "evaluate_decisions",
     "score_pairs",
@@ -77,6 +78,31 @@ def evaluate_classes(
                 genres.append(d.gold.genre or d.gold.doc_type or "")
         report["matched"] = _class_figures(labels, predicted, cue, genres, threshold)
     return report
+
+
+def class_learning_curve(taxonomy, settings, train: Sequence[AnalysedDocument], test: Sequence[AnalysedDocument], decisions: DecisionModels, shares: Sequence[float] = (0.0, 0.25, 0.5, 0.75, 1.0)) -> dict:
+    """The classifier's test figures with a share of the development corpus's training
+    places (the seeds always; the same seed every time): whether more places would help."""
+    from models.class_data import gold_classified
+    from models.decision_data import SEEDS_GROUP
+    from models.training import build_training_set, train_model
+
+    seeds = [d for d in train if (d.gold.group or "").startswith(SEEDS_GROUP)]
+    dev = [d for d in train if not (d.gold.group or "").startswith(SEEDS_GROUP)]
+    places = sorted({d.gold.group or d.gold.source_path for d in dev})
+    random.Random(13).shuffle(places)
+    curve = {}
+    for share in shares:
+        keep = set(places[: round(share * len(places))])
+        gold = gold_classified(seeds + [d for d in dev if (d.gold.group or d.gold.source_path) in keep])
+        model = train_model(taxonomy, build_training_set(taxonomy, gold, settings=settings), settings, cross_validate=False)
+        report = evaluate_classes(model, test, decisions)
+        curve[f"{int(share * 100)}%"] = {
+            "dev_places": len(keep),
+            "dev_measures": sum(1 for g in gold if not g.group.startswith(SEEDS_GROUP)),
+            **{f"{part}_{k}": round(report[part]["model"][k], 4) for part in ("matched", "gold_spans") for k in ("accuracy", "macro_f1")},
+        }
+    return curve
 
 
 def _class_figures(labels: Sequence[str], predicted: Sequence[Classification], cue: Sequence[Classification], genres: Sequence[str], threshold: float) -> dict:

@@ -115,7 +115,7 @@ def evaluate(
     pairs: Path = typer.Option(PAIRS_GOLD, help="Gold measure pairs for alignment."),
     show: int = typer.Option(15, help="How many misses and false alarms to list."),
     decisions: bool = typer.Option(True, help="Also score the learned decisions on the dev corpus's test part."),
-    curve: bool = typer.Option(True, help="With --decisions: the learning curve (retrains four times)."),
+    curve: bool = typer.Option(True, help="Learning curves of the decisions and the classifier (each retrains four times)."),
     classes: bool = typer.Option(True, help="Also score the catalogue classifier on the dev corpus's test part."),
 ) -> None:
     """Score a run against the gold standard: measures, status, bodies, classes, levels; and the
@@ -132,7 +132,7 @@ def evaluate(
     if classes:
         from pipelines.training import evaluate_class_model
 
-        report["classes"] = evaluate_class_model()
+        report["classes"] = evaluate_class_model(curve=curve)
         print_classes(report["classes"])
     table = Table("split", "docs", "measure P", "R", "F1", "status acc", "bodies F1", "level acc", "type acc")
     fmt = lambda v: "–" if v is None else f"{v:.3f}"  # noqa: E731
@@ -227,6 +227,14 @@ def print_classes(report: dict) -> None:
         other = beside.get(row["band"], {})
         reliability.add_row(row["band"], str(row["n"]), fmt(row["mean_confidence"]), fmt(row["accuracy"]), str(other.get("n", "")), fmt(other.get("accuracy")))
     console.print(reliability)
+    console.print(f"expected calibration error: dev test {r['calibration_error']:.3f}; out of fold {fmt(cv.get('calibration_error'))} "
+                  f"(before the temperature {fmt(cv.get('calibration_error_before'))})")
+    if "learning_curve" in report:
+        table = Table("dev places", "dev measures", "matched acc", "macro-F1", "gold spans acc", "macro-F1", title="classifier learning curve (seeds always; dev training places added)")
+        for row in report["learning_curve"].values():
+            table.add_row(str(row["dev_places"]), str(row["dev_measures"]), fmt(row["matched_accuracy"]), fmt(row["matched_macro_f1"]),
+                          fmt(row["gold_spans_accuracy"]), fmt(row["gold_spans_macro_f1"]))
+        console.print(table)
 
 
 def confusion_table(categories: dict, title: str) -> Table:

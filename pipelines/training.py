@@ -60,10 +60,11 @@ def evaluate_decision_models(path: Path = DEFAULT_MODELS_PATH, *, curve: bool = 
     return report
 
 
-def evaluate_class_model(model=None) -> dict:
+def evaluate_class_model(model=None, *, curve: bool = False) -> dict:
     """The catalogue classifier (as a run trains it: seeds and the dev training part)
     on the dev ``test`` part beside the cue-word baseline, with the out-of-fold
-    figures training chose its confidence threshold by."""
+    figures training chose its confidence threshold by; with ``curve``, the learning
+    curve over the development corpus's training places."""
     from models.evaluation import evaluate_classes
     from pipelines.classify import load_model
 
@@ -72,4 +73,9 @@ def evaluate_class_model(model=None) -> dict:
     report = evaluate_classes(model, test, load_decisions(), review_precision=model.settings.review_precision)
     report["cross_validation"] = model.metadata.get("cross_validation")
     report["training_sources"] = model.metadata.get("training_sources")
+    if curve:
+        from models.evaluation import class_learning_curve
+
+        train = [d for d in analysed_gold() if d.gold.split in model.settings.gold_splits]
+        report["learning_curve"] = class_learning_curve(model.taxonomy, model.settings, train, test, load_decisions())
     return report
