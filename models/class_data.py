@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from typing import Callable, NamedTuple, Sequence
 
 from extractors.sections import section_path
+from extractors.types import Body, CatalogueEntry
 from models.decision_training import AnalysedDocument
 from models.features import ClassifierInput
 from models.scoring import GoldDocument, match_spans, predicted_span
 
-__all__ = ["GoldClassified", "GoldSource", "gold_classified", "gold_source", "measure_inputs"]
+__all__ = ["GoldClassified", "GoldSource", "gold_classified", "gold_entries", "gold_source", "measure_inputs"]
 
 
 class GoldClassified(NamedTuple):
@@ -54,33 +55,45 @@ def gold_classified(docs: Sequence[AnalysedDocument], codes: Sequence[str] | Non
     """Every gold measure of ``docs`` with a class (in ``codes``, when given), with its run context."""
     out: list[GoldClassified] = []
     for d in docs:
-        gold = [m for m in d.gold.measures if m.category and (codes is None or m.category in codes)]
-        if not gold:
-            continue
-        candidates = d.result.candidates
-        matched = dict(match_spans(gold, [predicted_span(c) for c in candidates]))
-        doc_type, doc_id, title = d.result.document.doc_type, d.result.document.doc_id, d.result.document.title or ""
-        text = d.source.text
-        for i, span in enumerate(gold):
-            clause = text[span.start : span.end]
-            if i in matched:
-                c = candidates[matched[i]]
-                sentence = text[c.sentence_start : c.sentence_end]
-                bodies = [b.canonical for b in c.bodies]
-                item = ClassifierInput.from_context(clause, c.section_path, sentence, c.object, bodies, doc_type, doc_id, title)
-            else:
-                item = _uncovered(d, span, clause, doc_type)
-            group = d.gold.group or d.gold.source_path
-            out.append(GoldClassified(item, span.category, group, d.gold.genre or d.gold.doc_type or "", d.gold.source_path))
+        group = d.gold.group or d.gold.source_path
+        genre = d.gold.genre or d.gold.doc_type or ""
+        for entry in gold_entries(d):
+            if entry.category and (codes is None or entry.category in codes):
+                out.append(GoldClassified(ClassifierInput.from_entry(entry), entry.category, group, genre, d.gold.source_path))
     return out
 
 
-def _uncovered(d: AnalysedDocument, span, clause: str, doc_type: str | None) -> ClassifierInput:
+def gold_entries(d: AnalysedDocument) -> list[CatalogueEntry]:
+    """The gold measures of one document as catalogue entries: the gold's span, text and
+    class, the rest (sentence, section path, object, bodies, platforms) from the candidate
+    the extractors found over the span, or from the sentence it sits in where none did."""
+    candidates = d.result.candidates
+    matched = dict(match_spans(list(d.gold.measures), [predicted_span(c) for c in candidates]))
+    doc = d.result.document
+    text = d.source.text
+    out = []
+    for i, span in enumerate(d.gold.measures):
+        base = dict(
+            measure_id=f"{doc.doc_id}:{span.start}-{span.end}", doc_id=doc.doc_id, source_path=d.gold.source_path,
+            start=span.start, end=span.end, text=text[span.start : span.end], status=span.status or "",
+            category=span.category, title=doc.title, doc_type=doc.doc_type, level=doc.level, action="",
+        )
+        if i in matched:
+            c = candidates[matched[i]]
+            context = dict(sentence=text[c.sentence_start : c.sentence_end], section_path=tuple(c.section_path),
+                           object=c.object, bodies=c.bodies, initiatives=c.initiatives)
+        else:
+            context = dict(**_sentence_context(d, span.start), object="", initiatives=(),
+                           bodies=tuple(Body(None, None, name, name, None, True) for name in sorted(span.bodies)))
+        out.append(CatalogueEntry(**base, **context))
+    return out
+
+
+def _sentence_context(d: AnalysedDocument, start: int) -> dict:
     for sentence in d.result.sentences:
-        if sentence.start <= span.start < sentence.end:
-            path = section_path(sentence.section, d.result.sections)
-            return ClassifierInput.from_context(clause, path, sentence.text, "", sorted(span.bodies), doc_type or "", d.result.document.doc_id, d.result.document.title or "")
-    return ClassifierInput.from_context(clause, (), "", "", sorted(span.bodies), doc_type or "", "", d.result.document.title or "")
+        if sentence.start <= start < sentence.end:
+            return {"sentence": sentence.text, "section_path": tuple(section_path(sentence.section, d.result.sections))}
+    return {"sentence": "", "section_path": ()}
 
 
 def measure_inputs(result, source_text: str) -> list[ClassifierInput]:

@@ -52,9 +52,10 @@ def test_evaluate_categories_command_prints_both_and_the_confusion_table(seed_ru
 
     out, _ = seed_run
     result = CliRunner().invoke(
-        app, ["evaluate", str(out), "--gold", str(SEEDS_GOLD), "--pairs", str(tmp_path / "none.jsonl")]
+        app, ["evaluate", str(out), "--gold", str(SEEDS_GOLD), "--pairs", str(tmp_path / "none.jsonl"), "--no-decisions", "--no-curve"]
     )
     assert result.exit_code == 0, result.output
     assert "model vs cue-word baseline" in result.output
-    assert "held-out classes: gold (rows) × model (columns)" in result.output
+    assert "dev test classes: gold (rows) × model (columns)" in result.output
+    assert "reliability" in result.output and "expected calibration error" in result.output
     assert "MEMBERS" in result.output
