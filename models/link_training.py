@@ -1,0 +1,138 @@
+"""Learning the link decision from the link gold, and choosing its bands.
+
+Each line of ``gold/links.jsonl`` is one compared pair of documents with, for every
+measure of ``a``, the measures of ``b`` that take it up (fully or in part). The gold
+measures become catalogue entries with their run context (``models.class_data``), so
+the features are those a run computes. Cross-validation leaves out one compared pair
+at a time: a model never scores the pair it learned from.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from extractors.types import CatalogueEntry
+from models.class_data import gold_entries
+from models.decision_training import AnalysedDocument
+from models.links import FEATURES, LinkModel, LinksSettings, fit_link_model, match_one_to_one, pair_features
+from models.scoring import prf
+
+__all__ = ["GoldPair", "read_link_gold", "cross_validate_links", "choose_bands", "link_figures"]
+
+
+@dataclass(frozen=True)
+class GoldPair:
+    name: str
+    kind: str  # city_county | peers
+    rows_a: tuple[CatalogueEntry, ...]
+    rows_b: tuple[CatalogueEntry, ...]
+    linked: frozenset[tuple[int, int]]  # (index in a, index in b) of every gold link
+    decisions: tuple[str, ...]  # per measure of a: taken_up | partial | left_out
+
+
+def read_link_gold(path: Path, analysed: Sequence[AnalysedDocument]) -> list[GoldPair]:
+    """The compared pairs of ``path`` over the analysed gold documents they name."""
+    by_span = {}
+    for d in analysed:
+        for e in gold_entries(d):
+            by_span[(d.gold.source_path, e.start, e.end)] = e
+    pairs = []
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        sides = []
+        for side in ("a", "b"):
+            source = row[side]["source_path"]
+            entries = []
+            for start, end in row[f"measures_{side}"]:
+                key = (source, start, end)
+                if key not in by_span:
+                    raise ValueError(f"{path}: {row['pair']}: {side} measure {start}–{end} of {source} is no gold measure")
+                entries.append(by_span[key])
+            sides.append(entries)
+        index_a = {(e.start, e.end): i for i, e in enumerate(sides[0])}
+        index_b = {(e.start, e.end): j for j, e in enumerate(sides[1])}
+        linked, decisions = set(), []
+        for link in row["links"]:
+            i = index_a[tuple(link["a"])]
+            decisions.append(link["decision"])
+            for b in link["b"]:
+                linked.add((i, index_b[tuple(b)]))
+        pairs.append(GoldPair(row["pair"], row["kind"], tuple(sides[0]), tuple(sides[1]), frozenset(linked), tuple(decisions)))
+    return pairs
+
+
+def _examples(pairs: Sequence[GoldPair]) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    features, labels = [], []
+    for pair in pairs:
+        f = pair_features(pair.rows_a, pair.rows_b)
+        y = np.zeros(f.shape[:2])
+        for i, j in pair.linked:
+            y[i, j] = 1
+        features.append(f)
+        labels.append(y)
+    return features, labels
+
+
+def fit_pairs(pairs: Sequence[GoldPair], C: float, metadata: dict | None = None) -> LinkModel:
+    features, labels = _examples(pairs)
+    return fit_link_model(
+        np.concatenate([f.reshape(-1, len(FEATURES)) for f in features]), np.concatenate([y.ravel() for y in labels]), C, metadata
+    )
+
+
+def cross_validate_links(pairs: Sequence[GoldPair], C: float) -> list[np.ndarray]:
+    """Each pair's probability matrix from a model trained on the other pairs."""
+    features, _ = _examples(pairs)
+    out = []
+    for k in range(len(pairs)):
+        model = fit_pairs([p for i, p in enumerate(pairs) if i != k], C)
+        out.append(model.probability(features[k]))
+    return out
+
+
+def link_figures(pairs: Sequence[GoldPair], probabilities: Sequence[np.ndarray], settings: LinksSettings) -> dict:
+    """Precision and recall of the 承接 band, and of both bands together, against the
+    gold links, after one-to-one matching; per pair kind as well."""
+    def score(selected: Sequence[GoldPair], probs, bands: set[str]) -> dict:
+        tp = predicted = gold = 0
+        for pair, p in zip(selected, probs):
+            links = {(link.a, link.b) for link in match_one_to_one(p, settings) if link.band in bands}
+            tp += len(links & pair.linked)
+            predicted += len(links)
+            gold += len(pair.linked)
+        r = prf(tp, predicted, gold)
+        return {"precision": round(r.precision, 4), "recall": round(r.recall, 4), "links": predicted, "gold_links": gold}
+
+    out = {"taken_up": score(pairs, probabilities, {"taken_up"}), "both_bands": score(pairs, probabilities, {"taken_up", "possible"})}
+    for kind in sorted({p.kind for p in pairs}):
+        chosen = [(p, q) for p, q in zip(pairs, probabilities) if p.kind == kind]
+        out[kind] = {"taken_up": score([p for p, _ in chosen], [q for _, q in chosen], {"taken_up"}),
+                     "both_bands": score([p for p, _ in chosen], [q for _, q in chosen], {"taken_up", "possible"})}
+    return out
+
+
+def choose_bands(pairs: Sequence[GoldPair], probabilities: Sequence[np.ndarray], precision: float, possible_precision: float, base: LinksSettings) -> LinksSettings:
+    """The lowest 承接 threshold whose links are right at ``precision``, and below it the
+    lowest 可能承接 threshold whose extra links are right at ``possible_precision``."""
+    grid = [round(t, 2) for t in np.arange(0.05, 0.96, 0.01)]
+    taken_up = 0.95
+    for t in sorted(grid, reverse=True):
+        figures = link_figures(pairs, probabilities, base.model_copy(update={"taken_up": t, "possible": t}))
+        if figures["taken_up"]["links"] and figures["taken_up"]["precision"] >= precision:
+            taken_up = t
+    possible = taken_up
+    upper = link_figures(pairs, probabilities, base.model_copy(update={"taken_up": taken_up, "possible": taken_up}))["taken_up"]
+    for t in sorted((g for g in grid if g < taken_up), reverse=True):
+        both = link_figures(pairs, probabilities, base.model_copy(update={"taken_up": taken_up, "possible": t}))["both_bands"]
+        extra = both["links"] - upper["links"]
+        extra_right = both["precision"] * both["links"] - upper["precision"] * upper["links"]
+        if extra and extra_right / extra >= possible_precision:
+            possible = t
+    return base.model_copy(update={"taken_up": taken_up, "possible": possible})
