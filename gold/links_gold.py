@@ -7,8 +7,9 @@ pair, the two documents and, per measure of ``a`` (by its gold offsets), the dec
 
     python gold/links_gold.py compare PAIRS_DIR PASS_A_DIR PASS_B_DIR OUT_DIR
         agreement of the passes; OUT_DIR/PAIR.json: both passes side by side, disagreements marked
-    python gold/links_gold.py build PAIRS_DIR ADJUDICATED_DIR
-        writes gold/links.jsonl and the agreement section of docs/link-gold.md
+    python gold/links_gold.py build PAIRS_DIR PASS_A_DIR PASS_B_DIR ADJUDICATED_DIR
+        writes gold/links.jsonl and docs/link-gold.md (agreement, and which pass each
+        disagreement followed, from ADJUDICATED_DIR/decisions.tsv; no text quoted)
 
 PAIRS_DIR holds one ``PAIR.json`` per compared pair (the documents and their gold
 measures with ids and offsets, as the annotators saw them); a pass or the adjudication
@@ -114,10 +115,12 @@ def compare(pairs_dir: Path, pass_a: Path, pass_b: Path, out_dir: Path) -> dict:
     return agreement(a, b)
 
 
-def build(pairs_dir: Path, adjudicated: Path) -> list[dict]:
-    """``gold/links.jsonl``: offsets and labels only."""
+def build(pairs_dir: Path, pass_a: Path, pass_b: Path, adjudicated: Path) -> list[dict]:
+    """``gold/links.jsonl``: offsets and labels only; and the log."""
     pairs = read_pairs(pairs_dir)
     decided = read_pass(adjudicated, pairs)
+    first, second = read_pass(pass_a, pairs), read_pass(pass_b, pairs)
+    _write_log(pairs, first, second, decided, Path(adjudicated) / "decisions.tsv")
     lines = []
     for name, pair in pairs.items():
         spans = {m["id"]: [m["start"], m["end"]] for side in ("a", "b") for m in pair[side]["measures"]}
@@ -135,6 +138,38 @@ def build(pairs_dir: Path, adjudicated: Path) -> list[dict]:
         })
     GOLD_PATH.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines), encoding="utf-8")
     return lines
+
+
+def _write_log(pairs, first, second, decided, decisions_tsv: Path) -> None:
+    between = agreement(first, second)
+    with_a, with_b = agreement(decided, first), agreement(decided, second)
+    lines = [
+        "# Link gold: agreement and adjudication",
+        "",
+        "Two annotators linked, independently and by `docs/link-annotation-guide.md`, every measure of",
+        "one document of a compared pair to the measures of the other that take it up (`taken_up`),",
+        "cover part of it (`partial`) or none (`left_out`); an adjudicator decided where they differed.",
+        "The passes quote the corpus and stay outside the repo; `gold/links.jsonl` keeps offsets and labels.",
+        "",
+        "| | decision agreement | link F1 | links |",
+        "|---|---|---|---|",
+        f"| pass A vs pass B | {between['decision_agreement']} | {between['link_f1']} | {between['links'][0]} / {between['links'][1]} |",
+        f"| adjudicated vs pass A | {with_a['decision_agreement']} | {with_a['link_f1']} | {with_a['links'][0]} / {with_a['links'][1]} |",
+        f"| adjudicated vs pass B | {with_b['decision_agreement']} | {with_b['link_f1']} | {with_b['links'][0]} / {with_b['links'][1]} |",
+        "",
+        "| pair | kind | measures of a | taken_up | partial | left_out |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name, pair in pairs.items():
+        counts = Counter(row["decision"] for row in decided[name].values())
+        lines.append(f"| {name} | {pair['kind']} | {len(decided[name])} | {counts['taken_up']} | {counts['partial']} | {counts['left_out']} |")
+    if decisions_tsv.exists():
+        lines += ["", "Disagreements and the pass the adjudication followed:", "", "| pair | measure of a | disagreement | outcome |", "|---|---|---|---|"]
+        for row in decisions_tsv.read_text(encoding="utf-8").splitlines()[1:]:
+            cells = row.split("\t")
+            if len(cells) >= 4:
+                lines.append(f"| {cells[0]} | {cells[1]} | {cells[2]} | {cells[3]} |")
+    LOG_PATH.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

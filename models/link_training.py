@@ -22,7 +22,7 @@ from models.decision_training import AnalysedDocument
 from models.links import FEATURES, LinkModel, LinksSettings, fit_link_model, match_one_to_one, pair_features
 from models.scoring import prf
 
-__all__ = ["GoldPair", "read_link_gold", "cross_validate_links", "choose_bands", "link_figures"]
+__all__ = ["GoldPair", "read_link_gold", "cross_validate_links", "average_precision", "ablation", "choose_bands", "link_figures"]
 
 
 @dataclass(frozen=True)
@@ -69,15 +69,7 @@ def read_link_gold(path: Path, analysed: Sequence[AnalysedDocument]) -> list[Gol
 
 
 def _examples(pairs: Sequence[GoldPair]) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    features, labels = [], []
-    for pair in pairs:
-        f = pair_features(pair.rows_a, pair.rows_b)
-        y = np.zeros(f.shape[:2])
-        for i, j in pair.linked:
-            y[i, j] = 1
-        features.append(f)
-        labels.append(y)
-    return features, labels
+    return [pair_features(p.rows_a, p.rows_b) for p in pairs], [_label_matrix(p) for p in pairs]
 
 
 def fit_pairs(pairs: Sequence[GoldPair], C: float, metadata: dict | None = None) -> LinkModel:
@@ -87,13 +79,49 @@ def fit_pairs(pairs: Sequence[GoldPair], C: float, metadata: dict | None = None)
     )
 
 
-def cross_validate_links(pairs: Sequence[GoldPair], C: float) -> list[np.ndarray]:
-    """Each pair's probability matrix from a model trained on the other pairs."""
-    features, _ = _examples(pairs)
+def cross_validate_links(pairs: Sequence[GoldPair], C: float, *, drop: Sequence[str] = ()) -> list[np.ndarray]:
+    """Each pair's probability matrix from a model trained on the other pairs; the
+    features named in ``drop`` held constant (what the model does without them)."""
+    features, labels = _examples(pairs)
+    if drop:
+        features = [f.copy() for f in features]
+        for f in features:
+            for name in drop:
+                f[:, :, FEATURES.index(name)] = 0.0
     out = []
     for k in range(len(pairs)):
-        model = fit_pairs([p for i, p in enumerate(pairs) if i != k], C)
+        rest = [i for i in range(len(pairs)) if i != k]
+        model = fit_link_model(
+            np.concatenate([features[i].reshape(-1, len(FEATURES)) for i in rest]), np.concatenate([labels[i].ravel() for i in rest]), C
+        )
         out.append(model.probability(features[k]))
+    return out
+
+
+def average_precision(pairs: Sequence[GoldPair], probabilities: Sequence[np.ndarray]) -> float:
+    """How well the probabilities rank the gold links above every other pair, before
+    matching and bands (1.0: every gold link first)."""
+    from sklearn.metrics import average_precision_score
+
+    y = np.concatenate([_label_matrix(p).ravel() for p in pairs])
+    scores = np.concatenate([q.ravel() for q in probabilities])
+    return round(float(average_precision_score(y, scores)), 4) if y.any() else 0.0
+
+
+def _label_matrix(pair: GoldPair) -> np.ndarray:
+    y = np.zeros((len(pair.rows_a), len(pair.rows_b)))
+    for i, j in pair.linked:
+        y[i, j] = 1
+    return y
+
+
+def ablation(pairs: Sequence[GoldPair], C: float) -> dict:
+    """Average precision with every feature, with only the two similarities, and
+    without each feature in turn: what each adds."""
+    out = {"all": average_precision(pairs, cross_validate_links(pairs, C))}
+    out["similarities only"] = average_precision(pairs, cross_validate_links(pairs, C, drop=[f for f in FEATURES if f not in ("word", "char")]))
+    for name in FEATURES:
+        out[f"without {name}"] = average_precision(pairs, cross_validate_links(pairs, C, drop=[name]))
     return out
 
 
@@ -136,3 +164,24 @@ def choose_bands(pairs: Sequence[GoldPair], probabilities: Sequence[np.ndarray],
         if extra and extra_right / extra >= possible_precision:
             possible = t
     return base.model_copy(update={"taken_up": taken_up, "possible": possible})
+
+
+def threshold_rule(pairs: Sequence[GoldPair], alignment=None) -> dict:
+    """The rule the comparison used before the learned decision: every measure of ``a``
+    linked to its most similar measure of ``b`` when their cosine reaches the alignment
+    threshold (several may share one). Precision and recall against the gold links."""
+    from models.alignment import build_similarity, load_alignment_settings
+
+    alignment = alignment or load_alignment_settings()
+    tp = predicted = gold = 0
+    for pair in pairs:
+        gold += len(pair.linked)
+        if not pair.rows_a or not pair.rows_b:
+            continue
+        similarity = build_similarity([e.text for e in (*pair.rows_a, *pair.rows_b)], alignment)
+        scores = similarity.similarity([e.text for e in pair.rows_a], [e.text for e in pair.rows_b])
+        links = {(i, int(scores[i].argmax())) for i in range(len(pair.rows_a)) if scores[i].max() >= alignment.threshold}
+        tp += len(links & pair.linked)
+        predicted += len(links)
+    r = prf(tp, predicted, gold)
+    return {"threshold": alignment.threshold, "precision": round(r.precision, 4), "recall": round(r.recall, 4), "links": predicted, "gold_links": gold}

@@ -225,7 +225,7 @@ def fit_link_model(features: np.ndarray, labels: np.ndarray, C: float, metadata:
     mean = features.mean(axis=0)
     scale = features.std(axis=0)
     scale[scale == 0] = 1.0
-    model = LogisticRegression(C=C, class_weight="balanced", max_iter=2000).fit((features - mean) / scale, labels)
+    model = LogisticRegression(C=C, max_iter=2000).fit((features - mean) / scale, labels)
     return LinkModel(tuple(round(float(w), 6) for w in model.coef_[0]), round(float(model.intercept_[0]), 6),
                      tuple(round(float(m), 6) for m in mean), tuple(round(float(s), 6) for s in scale), metadata or {})
 

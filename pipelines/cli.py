@@ -117,6 +117,7 @@ def evaluate(
     decisions: bool = typer.Option(True, help="Also score the learned decisions on the dev corpus's test part."),
     curve: bool = typer.Option(True, help="Learning curves of the decisions and the classifier (each retrains four times)."),
     classes: bool = typer.Option(True, help="Also score the catalogue classifier on the dev corpus's test part."),
+    links: bool = typer.Option(True, help="Also score the link decision on the link gold (gold/links.jsonl), by compared pair."),
 ) -> None:
     """Score a run against the gold standard: measures, status, bodies, classes, levels; and the
     learned decisions on the test part of dev.jsonl beside the rule-only extractor and a naive
@@ -138,6 +139,12 @@ def evaluate(
             console.print(f"classifier on the dev test part not scored: {exc}")
         else:
             print_classes(report["classes"])
+    if links:
+        from pipelines.training import LINK_GOLD, evaluate_link_model
+
+        if LINK_GOLD.exists():
+            report["links"] = evaluate_link_model()
+            print_links(report["links"])
     table = Table("split", "docs", "measure P", "R", "F1", "status acc", "bodies F1", "level acc", "type acc")
     fmt = lambda v: "–" if v is None else f"{v:.3f}"  # noqa: E731
     for split, r in report.items():
@@ -241,6 +248,30 @@ def print_classes(report: dict) -> None:
         console.print(table)
 
 
+def print_links(report: dict) -> None:
+    """The link decision on the link gold, each compared pair left out in turn."""
+    fmt = lambda v: "–" if v is None else f"{v:.3f}"  # noqa: E731
+    s = report["settings"]
+    table = Table("pairs", "band", "links", "gold links", "precision", "recall",
+                  title=f"links on gold/links.jsonl, each compared pair left out (承接 ≥ {s['taken_up']}, 可能承接 ≥ {s['possible']})")
+    for kind in ["all", *sorted(k for k in report if k in ("city_county", "peers"))]:
+        part = report if kind == "all" else report[kind]
+        for band, name in (("taken_up", "承接"), ("both_bands", "承接 + 可能承接")):
+            r = part[band]
+            table.add_row(kind, name, str(r["links"]), str(r["gold_links"]), fmt(r["precision"]), fmt(r["recall"]))
+    rule = report["threshold_rule"]
+    table.add_row("all", f"the former rule (best match, cosine ≥ {rule['threshold']})", str(rule["links"]), str(rule["gold_links"]), fmt(rule["precision"]), fmt(rule["recall"]))
+    console.print(table)
+    ablation = Table("features", "average precision", title="what each feature adds (gold links ranked above all other pairs; each pair left out)")
+    for name, value in report["ablation"].items():
+        ablation.add_row(name, fmt(value))
+    console.print(ablation)
+    shares = Table("pair", "a measures", "hand-linked 承接率", "承接率", "可能承接", title="承接率: hand-linked vs the bands")
+    for row in report["shares"]:
+        shares.add_row(row["pair"], str(row["a_measures"]), fmt(row["hand_taken_up_share"]), fmt(row["taken_up_share"]), fmt(row["possible_share"]))
+    console.print(shares)
+
+
 def confusion_table(categories: dict, title: str) -> Table:
     """Gold class (rows) × predicted class (numbered columns) over the classes that
     occur, with each gold class's F1 for the model and the cue-word baseline; compact
@@ -274,8 +305,9 @@ def train(
     decisions: bool = typer.Option(True, help="Retrain the measure, status, genre and level decisions."),
 ) -> None:
     """Retrain every model: the learned decisions (measure or not, status, genre, level) from
-    seeds.jsonl + dev.jsonl (training parts) and the catalogue classifier from the taxonomy,
-    the gold standard and corrections. Settings are chosen by cross-validation grouped by place."""
+    seeds.jsonl + dev.jsonl (training parts), the link decision from links.jsonl, and the
+    catalogue classifier from the taxonomy, the gold standard and corrections. Settings are
+    chosen by cross-validation grouped by place (links: by compared pair)."""
     from pipelines.classify import load_model
 
     if decisions:
@@ -285,6 +317,12 @@ def train(
         metadata = train_decision_models(DEFAULT_MODELS_PATH)
         console.print(f"decision models written to {DEFAULT_MODELS_PATH}")
         console.print(json.dumps({k: metadata[k] for k in ("documents", "places", "candidates", "gold_measures", "chosen")}, ensure_ascii=False))
+    from pipelines.training import LINK_GOLD, LINK_MODEL_PATH, train_link_model
+
+    if LINK_GOLD.exists():
+        figures = train_link_model()["cross_validation"]
+        console.print(f"link model written to {LINK_MODEL_PATH}: 承接 precision {figures['taken_up']['precision']:.3f}, "
+                      f"recall {figures['taken_up']['recall']:.3f} (each compared pair left out)")
     model = load_model(corrections, retrain=True)
     console.print(f"model written to {model.path}")
     console.print(json.dumps({k: v for k, v in model.metadata.items() if "sha256" not in k}, ensure_ascii=False)[:600])

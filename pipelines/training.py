@@ -79,3 +79,65 @@ def evaluate_class_model(model=None, *, curve: bool = False) -> dict:
         train = [d for d in analysed_gold() if d.gold.split in model.settings.gold_splits]
         report["learning_curve"] = class_learning_curve(model.taxonomy, model.settings, train, test, load_decisions())
     return report
+
+
+LINK_GOLD = Path(__file__).resolve().parents[1] / "gold" / "links.jsonl"
+LINK_MODEL_PATH = Path(__file__).resolve().parents[1] / "models" / "trained" / "links.json"
+LINK_CODE = [Path(__file__).resolve().parents[1] / "models" / name for name in ("links.py", "link_training.py", "synonyms.yaml", "class_data.py")]
+
+
+def link_fingerprint() -> str:
+    """What the link model depends on: the link gold, its features' code and data, the extractors."""
+    digest = hashlib.sha256(LINK_GOLD.read_bytes())
+    for path in LINK_CODE:
+        digest.update(path.read_bytes())
+    digest.update(training_fingerprint()[0].encode())
+    return digest.hexdigest()
+
+
+def link_gold_pairs():
+    from models.link_training import read_link_gold
+
+    return read_link_gold(LINK_GOLD, analysed_gold())
+
+
+def train_link_model(path: Path = LINK_MODEL_PATH) -> dict:
+    """Fit the link decision on every gold pair; the settings' C; the cross-validated
+    figures (one compared pair left out at a time) ride along."""
+    from models.link_training import cross_validate_links, fit_pairs, link_figures
+    from models.links import load_links_settings
+
+    settings = load_links_settings()
+    pairs = link_gold_pairs()
+    figures = link_figures(pairs, cross_validate_links(pairs, settings.regularization), settings)
+    model = fit_pairs(pairs, settings.regularization, {"data_hash": link_fingerprint(), "pairs": len(pairs), "cross_validation": figures})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(model.to_json() + "\n", encoding="utf-8")
+    return model.metadata
+
+
+def evaluate_link_model() -> dict:
+    """The link decision on the link gold, each compared pair scored by a model trained on
+    the others: precision and recall of 承接 and of both bands, and per city–county pair the
+    hand-linked 承接率 beside the one the bands give."""
+    from models.link_training import cross_validate_links, link_figures
+    from models.links import load_links_settings, match_one_to_one
+
+    settings = load_links_settings()
+    pairs = link_gold_pairs()
+    probabilities = cross_validate_links(pairs, settings.regularization)
+    report = {"settings": {"taken_up": settings.taken_up, "possible": settings.possible}, **link_figures(pairs, probabilities, settings)}
+    shares = []
+    for pair, p in zip(pairs, probabilities):
+        links = match_one_to_one(p, settings)
+        hand = sum(d != "left_out" for d in pair.decisions) / len(pair.decisions) if pair.decisions else 0.0
+        taken = len({l.a for l in links if l.band == "taken_up"}) / len(pair.rows_a) if pair.rows_a else 0.0
+        possible = len({l.a for l in links if l.band == "possible"}) / len(pair.rows_a) if pair.rows_a else 0.0
+        shares.append({"pair": pair.name, "kind": pair.kind, "a_measures": len(pair.rows_a), "hand_taken_up_share": round(hand, 4),
+                       "taken_up_share": round(taken, 4), "possible_share": round(possible, 4)})
+    report["shares"] = shares
+    from models.link_training import ablation, threshold_rule
+
+    report["threshold_rule"] = threshold_rule(pairs)
+    report["ablation"] = ablation(pairs, settings.regularization)
+    return report
