@@ -4,10 +4,12 @@
 组可以从文档的地区元数据（province / prefecture / level）得出，也可以写在用户的对照文件
 （如 ``corpora/compare.yaml``）里——元数据配不上的（靖江属泰州而不属南通）就靠对照文件。
 
-对每一对（市级文档，区县文档）：
-- 承接（taken up）：市级举措在区县文档中相似度最高的举措达到阈值；
-- 未承接（left out）：市级举措在区县文档中没有达到阈值的举措；
-- 新增（added）：区县举措在市级文档中没有任何举措达到阈值；
+对每一对（市级文档，区县文档）：两篇的举措由学习得到的配对判断一对一配上（``models.links``），
+每一对有概率、相似度和理由：
+- 承接（taken up）：配对概率达到 ``links.yaml`` 的 taken_up；
+- 可能承接（possible）：达到 possible、不到 taken_up，请人工复核；
+- 未承接（left out）：市级举措没有配上任何区县举措；
+- 新增（added）：区县举措没有配上任何市级举措；
 - 各类别两边的条数；区县文档中有多大比例的字符 8 元组在市级文档里原样出现（文字复用率）。
 
 ``duplicate_of`` 不为空的文档不参加对比。所有数都能追溯到举措的 ``measure_id``。
@@ -28,7 +30,7 @@ from pydantic import PositiveInt, field_validator, model_validator
 from extractors.knowledge import Problem, Schema, Text, load_file, load_yaml, raise_on_errors, validate
 from extractors.reading import to_simplified
 from extractors.types import CatalogueEntry
-from models.alignment import MeasureSimilarity
+from models.links import LinkDecision
 
 DEFAULT_COMPARISON_PATH = Path(__file__).with_name("comparison.yaml")
 CONCRETENESS_FLAGS = ("explicit_body", "quantified_target", "deadline", "initiative")
@@ -327,47 +329,44 @@ def text_reuse_share(county_pieces: Sequence[str], city_pieces: Sequence[str], n
 # ---------------------------------------------------------------- comparing measures
 
 
-def _scores(rows_a: Sequence[CatalogueEntry], rows_b: Sequence[CatalogueEntry], similarity: MeasureSimilarity) -> np.ndarray:
-    if not rows_a or not rows_b:
-        return np.zeros((len(rows_a), len(rows_b)))
-    return similarity.similarity([r.text for r in rows_a], [r.text for r in rows_b])
-
-
 def compare_city_county(
     city_rows: Sequence[CatalogueEntry],
     county_rows: Sequence[CatalogueEntry],
-    similarity: MeasureSimilarity,
-    threshold: float,
+    decision: LinkDecision,
     settings: ComparisonSettings | None = None,
 ) -> dict:
-    """Taken up, left out and added, with the measure ids behind every count.
+    """Taken up (承接), possibly taken up (可能承接, for review), left out and added, with
+    the measure ids behind every count.
 
-    A city measure is taken up by its most similar county measure when that reaches
-    ``threshold`` (one county measure may take up several city measures); a county
-    measure similar enough to no city measure is added.
-    """
+    Measures are linked one to one by the learned decision (``models.links``); each
+    link says its band, probability, similarity and reasons. A city measure in no link
+    is left out; a county measure in no link is added. 承接率 counts 承接 only."""
     settings = settings or default_comparison_settings()
-    scores = _scores(city_rows, county_rows, similarity)
-    taken_up, left_out, added = [], [], []
+    links, similarity = decision.links(city_rows, county_rows)
+    records = {"taken_up": [], "possible": []}
+    for link in links:
+        records[link["band"]].append({
+            "city_measure_id": city_rows[link["a"]].measure_id,
+            "county_measure_id": county_rows[link["b"]].measure_id,
+            "similarity": link["similarity"],
+            "probability": link["probability"],
+            "band": link["band"],
+            "reasons": link["reasons"],
+            "category": measure_category(city_rows[link["a"]], settings),
+        })
+    linked_a, linked_b = {link["a"] for link in links}, {link["b"] for link in links}
+    left_out, added = [], []
     for i, row in enumerate(city_rows):
-        j = int(scores[i].argmax()) if county_rows else -1
-        if j >= 0 and scores[i, j] >= threshold:
-            taken_up.append(
-                {
-                    "city_measure_id": row.measure_id,
-                    "county_measure_id": county_rows[j].measure_id,
-                    "similarity": round(float(scores[i, j]), 4),
-                    "category": measure_category(row, settings),
-                }
-            )
-        else:
-            best = {"best_county_measure_id": county_rows[j].measure_id, "best_similarity": round(float(scores[i, j]), 4)} if j >= 0 else {}
+        if i not in linked_a:
+            j = int(similarity[i].argmax()) if county_rows else -1
+            best = {"best_county_measure_id": county_rows[j].measure_id, "best_similarity": round(float(similarity[i, j]), 4)} if j >= 0 else {}
             left_out.append({"city_measure_id": row.measure_id, "category": measure_category(row, settings), **best})
     for j, row in enumerate(county_rows):
-        i = int(scores[:, j].argmax()) if city_rows else -1
-        if i < 0 or scores[i, j] < threshold:
-            best = {"best_city_measure_id": city_rows[i].measure_id, "best_similarity": round(float(scores[i, j]), 4)} if i >= 0 else {}
+        if j not in linked_b:
+            i = int(similarity[:, j].argmax()) if city_rows else -1
+            best = {"best_city_measure_id": city_rows[i].measure_id, "best_similarity": round(float(similarity[i, j]), 4)} if i >= 0 else {}
             added.append({"county_measure_id": row.measure_id, "category": measure_category(row, settings), **best})
+    taken_up, possible = records["taken_up"], records["possible"]
     categories = sorted({measure_category(r, settings) for r in (*city_rows, *county_rows)})
     by_category = []
     for category in categories:
@@ -377,6 +376,7 @@ def compare_city_county(
                 "city_measures": sum(measure_category(r, settings) == category for r in city_rows),
                 "county_measures": sum(measure_category(r, settings) == category for r in county_rows),
                 "taken_up": sum(t["category"] == category for t in taken_up),
+                "possible": sum(t["category"] == category for t in possible),
                 "left_out": sum(t["category"] == category for t in left_out),
                 "added": sum(t["category"] == category for t in added),
             }
@@ -385,36 +385,32 @@ def compare_city_county(
         "city_measures": len(city_rows),
         "county_measures": len(county_rows),
         "taken_up": taken_up,
+        "possible": possible,
         "left_out": left_out,
         "added": added,
         "taken_up_share": round(len(taken_up) / len(city_rows), 4) if city_rows else 0.0,
+        "possible_share": round(len(possible) / len(city_rows), 4) if city_rows else 0.0,
         "by_category": by_category,
     }
 
 
-def compare_peers(rows_a: Sequence[CatalogueEntry], rows_b: Sequence[CatalogueEntry], similarity: MeasureSimilarity, threshold: float) -> dict:
-    """Requirements two documents share: each measure's best match in the other, when it reaches ``threshold``."""
-    scores = _scores(rows_a, rows_b, similarity)
-    links: dict[tuple[int, int], float] = {}
-    if rows_a and rows_b:
-        for i in range(len(rows_a)):
-            j = int(scores[i].argmax())
-            if scores[i, j] >= threshold:
-                links[(i, j)] = float(scores[i, j])
-        for j in range(len(rows_b)):
-            i = int(scores[:, j].argmax())
-            if scores[i, j] >= threshold:
-                links[(i, j)] = float(scores[i, j])
-    shared = [
-        {"a_measure_id": rows_a[i].measure_id, "b_measure_id": rows_b[j].measure_id, "similarity": round(s, 4)}
-        for (i, j), s in sorted(links.items(), key=lambda kv: (-kv[1], kv[0]))
-    ]
+def compare_peers(rows_a: Sequence[CatalogueEntry], rows_b: Sequence[CatalogueEntry], decision: LinkDecision) -> dict:
+    """Requirements two documents share (承接 band) or may share (可能承接), linked one to one."""
+    links, _ = decision.links(rows_a, rows_b)
+
+    def record(link: dict) -> dict:
+        return {"a_measure_id": rows_a[link["a"]].measure_id, "b_measure_id": rows_b[link["b"]].measure_id, "similarity": link["similarity"],
+                "probability": link["probability"], "band": link["band"], "reasons": link["reasons"]}
+
+    shared = [record(link) for link in sorted(links, key=lambda l: (-l["probability"], l["a"])) if link["band"] == "taken_up"]
+    possible = [record(link) for link in sorted(links, key=lambda l: (-l["probability"], l["a"])) if link["band"] == "possible"]
     return {
         "a_measures": len(rows_a),
         "b_measures": len(rows_b),
-        "a_shared": len({i for i, _ in links}),
-        "b_shared": len({j for _, j in links}),
+        "a_shared": len(shared),
+        "b_shared": len(shared),
         "shared": shared,
+        "possibly_shared": possible,
     }
 
 
@@ -510,8 +506,7 @@ def compare_documents(
     rows: Sequence[CatalogueEntry],
     texts: Mapping[str, str],
     groups: Sequence[Group],
-    similarity: MeasureSimilarity | None,
-    threshold: float,
+    decision: LinkDecision,
     settings: ComparisonSettings | None = None,
 ) -> dict:
     """Every group compared: city–county pairs and peer pairs, plus concreteness.
@@ -542,16 +537,16 @@ def compare_documents(
     for group in groups:
         if group.kind == "city_county":
             for county in group.members:
-                result = compare_city_county(by_doc.get(group.city, []), by_doc.get(county, []), similarity, threshold, settings)
+                result = compare_city_county(by_doc.get(group.city, []), by_doc.get(county, []), decision, settings)
                 pairs.append({"group": group.name, "city_doc_id": group.city, "county_doc_id": county, **result, "text_reuse": reuse(county, group.city)})
         else:
             for a, b in combinations(group.members, 2):
-                result = compare_peers(by_doc.get(a, []), by_doc.get(b, []), similarity, threshold)
+                result = compare_peers(by_doc.get(a, []), by_doc.get(b, []), decision)
                 peer_pairs.append(
                     {"group": group.name, "a_doc_id": a, "b_doc_id": b, **result, "text_reuse_a_in_b": reuse(a, b), "text_reuse_b_in_a": reuse(b, a)}
                 )
     return {
-        "threshold": threshold,
+        "link_bands": {"taken_up": decision.settings.taken_up, "possible": decision.settings.possible},
         "groups": [
             {"name": g.name, "kind": g.kind, "origin": g.origin, "city_doc_id": g.city, "members": list(g.members)} for g in groups
         ],

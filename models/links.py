@@ -46,7 +46,7 @@ FEATURES = (
     "heading",
 )
 
-__all__ = ["FEATURES", "Synonyms", "load_synonyms", "pair_features", "LinkModel", "match_one_to_one", "Link", "band_of"]
+__all__ = ["FEATURES", "Synonyms", "load_synonyms", "pair_features", "LinkModel", "LinkDecision", "load_link_decision", "match_one_to_one", "Link", "band_of"]
 
 
 # ---------------------------------------------------------------- synonyms
@@ -177,6 +177,7 @@ class LinksSettings(Schema):
     taken_up: float = Field(ge=0, le=1)  # 承接: a link at or above this probability
     possible: float = Field(ge=0, le=1)  # 可能承接: at or above this, below ``taken_up``
     regularization: float = Field(gt=0)
+    reasons: dict[str, str] = {}  # each feature's name as a reader sees it
     evaluation: dict = {}  # the figures that chose the thresholds
 
 
@@ -247,6 +248,33 @@ def band_of(probability: float, settings: LinksSettings) -> str | None:
     if probability >= settings.possible:
         return "possible"
     return None
+
+
+@dataclass(frozen=True)
+class LinkDecision:
+    """The trained model and the settings: what a comparison needs to link two documents."""
+
+    model: LinkModel
+    settings: LinksSettings
+
+    def links(self, rows_a: Sequence[CatalogueEntry], rows_b: Sequence[CatalogueEntry]) -> tuple[list[dict], np.ndarray]:
+        """The links of two documents' measures, one to one, each with its band, probability,
+        similarity and reasons (in the reader's words); and the similarity of every pair."""
+        features = pair_features(rows_a, rows_b)
+        similarity = 0.5 * (features[:, :, 0] + features[:, :, 1]) if features.size else np.zeros((len(rows_a), len(rows_b)))
+        probability = self.model.probability(features)
+        names = self.settings.reasons
+        out = []
+        for link in match_one_to_one(probability, self.settings):
+            reasons = [names.get(r, r) for r in self.model.reasons(features[link.a, link.b])]
+            out.append({"a": link.a, "b": link.b, "band": link.band, "probability": link.probability,
+                        "similarity": round(float(similarity[link.a, link.b]), 4), "reasons": reasons})
+        return out, similarity
+
+
+def load_link_decision(model_path: Path | None = None, settings_path: Path = LINKS_SETTINGS_PATH) -> LinkDecision:
+    path = model_path or Path(__file__).with_name("trained") / "links.json"
+    return LinkDecision(LinkModel.from_json(path.read_text(encoding="utf-8")), load_links_settings(settings_path))
 
 
 def match_one_to_one(probability: np.ndarray, settings: LinksSettings) -> list[Link]:

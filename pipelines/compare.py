@@ -13,6 +13,7 @@ from pathlib import Path
 from models.alignment import align_measures, build_similarity, load_alignment_settings
 from extractors.types import CatalogueEntry
 from models.comparison import clusters, comparison_groups, compare_documents, load_comparison_settings
+from models.links import load_link_decision
 from pipelines.outputs import atomic_path, comparison_records, load_source_texts, read_catalogue, read_jsonl, write_jsonl
 from pipelines.reports.workbook import write_comparison_workbook
 
@@ -64,11 +65,12 @@ def run_comparison(
         groups = []
         warnings.append("目录中没有举措，无从对比")
     # documents marked duplicate_of are in no group; their measures still get clusters and concreteness (flagged)
-    result = compare_documents(documents, aligned, texts, groups, similarity, alignment.threshold, settings)
+    result = compare_documents(documents, aligned, texts, groups, load_link_decision(), settings)
     found = clusters(aligned)
     summary = {  # comparison.jsonl's first record: what was found, not where this run wrote it
         "mapping": str(mapping) if mapping else None,
         "threshold": alignment.threshold,
+        "link_bands": result["link_bands"],
         "documents": len(documents),
         "measures": len(entries),
         "groups": len(groups),

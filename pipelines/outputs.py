@@ -243,7 +243,7 @@ def comparison_from_records(records: Sequence[Mapping]) -> dict | None:
         by_kind.setdefault(record.get("kind"), []).append({k: v for k, v in record.items() if k != "kind"})
     summary = (by_kind.get("summary") or [{}])[0]
     return {
-        "threshold": summary.get("threshold"),
+        "link_bands": summary.get("link_bands"),
         "groups": [
             {"name": g.get("name"), "kind": g.get("group_kind"), "origin": g.get("origin"), "city_doc_id": g.get("city_doc_id"), "members": list(g.get("members") or ())}
             for g in by_kind.get("group", [])

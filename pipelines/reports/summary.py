@@ -254,12 +254,15 @@ def city_county_summaries(
     scores = _measure_scores(rows, settings)
     summaries = []
     for pair in result["pairs"]:
-        taken = sorted(pair.get("taken_up") or (), key=lambda t: -(t.get("similarity") or 0.0))
+        taken = sorted([*(pair.get("taken_up") or ()), *(pair.get("possible") or ())], key=lambda t: -(t.get("probability") or t.get("similarity") or 0.0))
         taken_examples = [
             {
                 "city": _example(by_id[t["city_measure_id"]], scores[t["city_measure_id"]]),
                 "county": _example(by_id[t["county_measure_id"]], scores[t["county_measure_id"]]),
                 "similarity": t.get("similarity"),
+                "probability": t.get("probability"),
+                "band": t.get("band") or "taken_up",
+                "reasons": list(t.get("reasons") or ()),
             }
             for t in taken
             if t.get("city_measure_id") in by_id and t.get("county_measure_id") in by_id
@@ -276,6 +279,7 @@ def city_county_summaries(
                 "city_measures": city_n,
                 "county_measures": county_n,
                 "taken_up": len(pair.get("taken_up") or ()),
+                "possible": len(pair.get("possible") or ()),
                 "left_out": len(pair.get("left_out") or ()),
                 "added": len(pair.get("added") or ()),
                 "taken_up_share": round(len(pair.get("taken_up") or ()) / city_n, 4) if city_n else 0.0,

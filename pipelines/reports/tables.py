@@ -33,9 +33,11 @@ def comparison_tables(documents: list[dict], rows: list[CatalogueEntry], result:
     pairs, pair_summary = [], []
     for pair in result["pairs"]:
         base = {"group": pair["group"], "kind": "city_county", "doc_a": pair["city_doc_id"], "doc_b": pair["county_doc_id"]}
-        for t in pair["taken_up"]:
-            pairs.append({**base, "relation": "taken_up", "category": t["category"], "measure_a": t["city_measure_id"], "text_a": text(t["city_measure_id"]),
-                          "measure_b": t["county_measure_id"], "text_b": text(t["county_measure_id"]), "category_b": category(t["county_measure_id"]), "similarity": t["similarity"]})
+        for relation in ("taken_up", "possible"):
+            for t in pair.get(relation) or ():
+                pairs.append({**base, "relation": relation, "category": t["category"], "measure_a": t["city_measure_id"], "text_a": text(t["city_measure_id"]),
+                              "measure_b": t["county_measure_id"], "text_b": text(t["county_measure_id"]), "category_b": category(t["county_measure_id"]),
+                              "similarity": t["similarity"], "probability": t.get("probability"), "reasons": "、".join(t.get("reasons") or ())})
         for t in pair["left_out"]:
             pairs.append({**base, "relation": "left_out", "category": t["category"], "measure_a": t["city_measure_id"], "text_a": text(t["city_measure_id"]),
                           "measure_b": t.get("best_county_measure_id"), "text_b": text(t.get("best_county_measure_id")), "category_b": category(t.get("best_county_measure_id")), "similarity": t.get("best_similarity")})
@@ -46,13 +48,15 @@ def comparison_tables(documents: list[dict], rows: list[CatalogueEntry], result:
         for line in pair["by_category"]:
             pair_summary.append({**base, **line, "text_reuse_share": reuse.get("share")})
         pair_summary.append({**base, "category": "合计", "city_measures": pair["city_measures"], "county_measures": pair["county_measures"],
-                             "taken_up": len(pair["taken_up"]), "left_out": len(pair["left_out"]), "added": len(pair["added"]),
+                             "taken_up": len(pair["taken_up"]), "possible": len(pair.get("possible") or ()), "left_out": len(pair["left_out"]), "added": len(pair["added"]),
                              "text_reuse_share": reuse.get("share")})
     for pair in result["peer_pairs"]:
         base = {"group": pair["group"], "kind": "peers", "doc_a": pair["a_doc_id"], "doc_b": pair["b_doc_id"]}
-        for t in pair["shared"]:
-            pairs.append({**base, "relation": "shared", "category": category(t["a_measure_id"]), "measure_a": t["a_measure_id"], "text_a": text(t["a_measure_id"]),
-                          "measure_b": t["b_measure_id"], "text_b": text(t["b_measure_id"]), "category_b": category(t["b_measure_id"]), "similarity": t["similarity"]})
+        for relation, key in (("shared", "shared"), ("possibly_shared", "possibly_shared")):
+            for t in pair.get(key) or ():
+                pairs.append({**base, "relation": relation, "category": category(t["a_measure_id"]), "measure_a": t["a_measure_id"], "text_a": text(t["a_measure_id"]),
+                              "measure_b": t["b_measure_id"], "text_b": text(t["b_measure_id"]), "category_b": category(t["b_measure_id"]),
+                              "similarity": t["similarity"], "probability": t.get("probability"), "reasons": "、".join(t.get("reasons") or ())})
         a_reuse, b_reuse = pair["text_reuse_a_in_b"] or {}, pair["text_reuse_b_in_a"] or {}
         pair_summary.append({**base, "category": "合计", "a_measures": pair["a_measures"], "b_measures": pair["b_measures"],
                              "a_shared": pair["a_shared"], "b_shared": pair["b_shared"], "a_only": pair["a_measures"] - pair["a_shared"],

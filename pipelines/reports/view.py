@@ -125,18 +125,20 @@ def build_view(summary: Mapping, wording: Wording, charts: Mapping[str, Any], *,
         blocks += [
             _h(pair["group"] or f"{pair['city']['title']} — {pair['county']['title']}"),
             _p(say("city_county_pair", city=pair["city"]["title"], county=pair["county"]["title"], city_measures=pair["city_measures"],
-                   county_measures=pair["county_measures"], taken_up=pair["taken_up"], left_out=pair["left_out"], added=pair["added"],
+                   county_measures=pair["county_measures"], taken_up=pair["taken_up"], possible=pair.get("possible", 0), left_out=pair["left_out"], added=pair["added"],
                    taken_up_share=pair["taken_up_share"], added_share=pair["added_share"])),
             _p(say("text_reuse", share=pair["text_reuse_share"]) if pair["text_reuse_share"] is not None else say("text_reuse_missing")),
             _table(
-                [col["class"], col["city_measures"], col["county_measures"], col["taken_up"], col["left_out"], col["added"]],
-                [[class_name.get(line["category"], line["category"]), line["city_measures"], line["county_measures"], line["taken_up"], line["left_out"], line["added"]]
+                [col["class"], col["city_measures"], col["county_measures"], col["taken_up"], col["possible"], col["left_out"], col["added"]],
+                [[class_name.get(line["category"], line["category"]), line["city_measures"], line["county_measures"], line["taken_up"], line.get("possible", 0), line["left_out"], line["added"]]
                  for line in pair["by_category"]]
-                + [[wording.labels["total"], pair["city_measures"], pair["county_measures"], pair["taken_up"], pair["left_out"], pair["added"]]],
+                + [[wording.labels["total"], pair["city_measures"], pair["county_measures"], pair["taken_up"], pair.get("possible", 0), pair["left_out"], pair["added"]]],
             ),
             *_chart(f"city_county_{i}", charts),
             _h(say("taken_up_lead"), 3),
-            {"type": "list", "items": [say("taken_up_example", county=t["county"]["text"], city=t["city"]["text"], similarity=t["similarity"] or 0.0)
+            {"type": "list", "items": [say("taken_up_example", county=t["county"]["text"], city=t["city"]["text"], similarity=t["similarity"] or 0.0,
+                                           probability=t.get("probability") or 0.0, band=wording.label("relation", t.get("band") or "taken_up"),
+                                           reasons="、".join(t.get("reasons") or ()) or wording.labels["none"])
                                        for t in pair["examples"]["taken_up"]] or [wording.labels["none"]]},
             _h(say("left_out_lead"), 3),
             _examples(pair["examples"]["left_out"], wording),

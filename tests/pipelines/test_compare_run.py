@@ -55,11 +55,15 @@ def test_compare_run_every_count_is_backed_by_measure_ids(compared):
     pair = next(r for r in records if r["kind"] == "city_county")
     city = {m for m, r in ids.items() if r["doc_id"] == NANTONG}
     county = {m for m, r in ids.items() if r["doc_id"] == JINGJIANG}
-    assert {t["city_measure_id"] for t in pair["taken_up"]} | {t["city_measure_id"] for t in pair["left_out"]} == city
+    bands = [t["city_measure_id"] for key in ("taken_up", "possible", "left_out") for t in pair[key]]
+    assert sorted(bands) == sorted(city)  # every city measure in exactly one of them
     assert {t["county_measure_id"] for t in pair["added"]} <= county
     sheet = _sheet(out, "pairs")
     relations = Counter(r["relation"] for r in sheet if r["doc_b"] == JINGJIANG)
-    assert relations == {"taken_up": len(pair["taken_up"]), "left_out": len(pair["left_out"]), "added": len(pair["added"])}
+    expected = {k: len(pair[k]) for k in ("taken_up", "possible", "left_out", "added") if pair[k]}
+    assert relations == expected
+    # both bands carry their probability and reasons
+    assert all(r["probability"] is not None and r["reasons"] for r in sheet if r["relation"] in ("taken_up", "possible"))
     for row in sheet:
         for key in ("measure_a", "measure_b"):
             if row[key] is not None:
