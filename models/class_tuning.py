@@ -1,6 +1,6 @@
 """Choosing the classifier's settings: cross-validation grouped by place.
 
-    python -m models.class_tuning        # every candidate of GRID, best first
+    policycat tune-classes        # every candidate of GRID, as it is scored
 
 Each candidate changes a few values of ``settings.yaml``; every one is scored by the
 same out-of-fold run as training's calibration (``models.training.out_of_fold``)
@@ -101,17 +101,3 @@ def tune(gold, taxonomy: Taxonomy, settings: Settings, grid: Sequence[Mapping] =
             report(results[-1])
     results.sort(key=lambda r: (-r["dev_supported_macro_f1"], -r["dev_accuracy"]))
     return results
-
-
-if __name__ == "__main__":
-    import json
-    import logging
-
-    from models.settings import load_settings
-    from models.taxonomy import load_taxonomy
-    from pipelines.classify import training_gold
-
-    logging.basicConfig(level=logging.WARNING)
-    source = training_gold()
-    gold = source.load() if source is not None else []
-    tune(gold, load_taxonomy(), load_settings(), report=lambda row: print(json.dumps(row, ensure_ascii=False), flush=True))

@@ -328,6 +328,21 @@ def train(
     console.print(json.dumps({k: v for k, v in model.metadata.items() if "sha256" not in k}, ensure_ascii=False)[:600])
 
 
+@app.command("tune-classes")
+def tune_classes() -> None:
+    """Score every candidate setting of the catalogue classifier (models/class_tuning.py's GRID)
+    by cross-validation grouped by place, on the training gold; the figures that chose
+    models/settings.yaml's values are written beside them there."""
+    from models.class_tuning import tune
+    from models.settings import load_settings
+    from models.taxonomy import load_taxonomy
+    from pipelines.classify import training_gold
+
+    source = training_gold()
+    gold = source.load() if source is not None else []
+    tune(gold, load_taxonomy(), load_settings(), report=lambda row: console.print(json.dumps(row, ensure_ascii=False)))
+
+
 @contextmanager
 def _on_finished_run(out_dir: Path, step: str):
     """A standalone step over a finished run: the folder's lock, and run.json renewed for the
