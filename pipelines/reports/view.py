@@ -134,6 +134,7 @@ def build_view(summary: Mapping, wording: Wording, charts: Mapping[str, Any], *,
                  for line in pair["by_category"]]
                 + [[wording.labels["total"], pair["city_measures"], pair["county_measures"], pair["taken_up"], pair.get("possible", 0), pair["left_out"], pair["added"]]],
             ),
+            _p(_nothing_taken_up(pair, class_name, say)),
             *_chart(f"city_county_{i}", charts),
             _h(say("taken_up_lead"), 3),
             {"type": "list", "items": [say("taken_up_example", county=t["county"]["text"], city=t["city"]["text"], similarity=t["similarity"] or 0.0,
@@ -213,3 +214,12 @@ def build_view(summary: Mapping, wording: Wording, charts: Mapping[str, Any], *,
     sections.append({"key": "notes", "heading": wording.heading("notes"), "blocks": [{"type": "list", "items": items}]})
 
     return {"title": wording.data["title"], "subtitle": wording.data["subtitle"], "sections": sections}
+
+
+def _nothing_taken_up(pair: dict, class_name: dict, say) -> str:
+    """The classes the city asks for and the county took up nothing of, in either band."""
+    missing = [line for line in pair["by_category"] if line["city_measures"] and not line["taken_up"] and not line.get("possible", 0)]
+    if not missing:
+        return say("every_class_taken_up")
+    parts = "、".join(say("nothing_taken_up_part", name=class_name.get(line["category"], line["category"]), count=line["city_measures"]) for line in missing)
+    return say("nothing_taken_up", parts=parts)
