@@ -24,7 +24,6 @@ from itertools import combinations
 from pathlib import Path
 from typing import Iterable, Literal, Mapping, Sequence
 
-import numpy as np
 from pydantic import PositiveInt, field_validator, model_validator
 
 from extractors.knowledge import Problem, Schema, Text, load_file, load_yaml, raise_on_errors, validate

@@ -12,18 +12,17 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 from dataclasses import replace
-from typing import Callable, Sequence
+from typing import Sequence
 
 import numpy as np
 
 from extractors.types import DocumentResult
 from models.alignment import AlignmentSettings, MeasureSimilarity, build_similarity, load_alignment_settings
-from models.classifier import Classification, ClassifierInput
+from models.classifier import Classification
 from models.decision_features import DecisionSettings, fold
 from models.decision_training import FIT_SETTINGS, AnalysedDocument, fit_decisions, predict_documents
 from models.decisions import DecisionModels
-from models.scoring import SEEDS_GOLD, classification_report, match_spans, predicted_span, prf, score_documents, score_measures
-from models.settings import load_settings
+from models.scoring import classification_report, match_spans, predicted_span, prf, score_documents, score_measures
 from models.training import cue_word_baseline
 
 __all__ = [
