@@ -45,13 +45,14 @@ def evaluate_classes(
     decisions: DecisionModels | None = None,
     *,
     review_precision: float | None = None,
+    decided: Sequence[DocumentResult] | None = None,
 ) -> dict:
     """The classifier (a ``TrainedModel``) beside the cue-word baseline on the gold
     documents ``test``: on the measures a run extracts there and matches to gold
     (``matched``, what the catalogue's readers get) and on the gold spans themselves
     (``gold_spans``, extraction set aside). Each with per-class scores, the confusion
     table, per-genre figures, the reliability of the confidences and the share
-    marked for review."""
+    marked for review. ``decided``: the decisions' results on ``test``, when at hand."""
     from models.class_data import gold_classified, measure_inputs
 
     baseline = cue_word_baseline(model.taxonomy, model.settings)
@@ -63,11 +64,11 @@ def evaluate_classes(
     report["gold_spans"] = _class_figures(
         [g.label for g in gold], model.classify(inputs), [baseline(i) for i in inputs], [g.genre for g in gold], threshold
     )
-    if decisions is not None:
+    if decisions is not None or decided is not None:
         labels, predicted, cue, genres = [], [], [], []
-        for d, decided in zip(test, predict_documents(decisions, test)):
-            measures = list(decided.measures)
-            inputs = measure_inputs(decided, d.source.text)
+        for d, result in zip(test, decided if decided is not None else predict_documents(decisions, test)):
+            measures = list(result.measures)
+            inputs = measure_inputs(result, d.source.text)
             classified = model.classify(inputs) if inputs else []
             known = [m for m in d.gold.measures if m.category in model.taxonomy.codes]
             for i, j in match_spans(known, [predicted_span(m) for m in measures]):
@@ -90,12 +91,13 @@ def class_learning_curve(taxonomy, settings, train: Sequence[AnalysedDocument], 
     dev = [d for d in train if not (d.gold.group or "").startswith(SEEDS_GROUP)]
     places = sorted({d.gold.group or d.gold.source_path for d in dev})
     random.Random(13).shuffle(places)
+    decided = predict_documents(decisions, test)  # the same extraction at every share
     curve = {}
     for share in shares:
         keep = set(places[: round(share * len(places))])
         gold = gold_classified(seeds + [d for d in dev if (d.gold.group or d.gold.source_path) in keep])
         model = train_model(taxonomy, build_training_set(taxonomy, gold, settings=settings), settings, cross_validate=False)
-        report = evaluate_classes(model, test, decisions)
+        report = evaluate_classes(model, test, decided=decided)
         curve[f"{int(share * 100)}%"] = {
             "dev_places": len(keep),
             "dev_measures": sum(1 for g in gold if not g.group.startswith(SEEDS_GROUP)),

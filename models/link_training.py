@@ -19,10 +19,10 @@ import numpy as np
 from extractors.types import CatalogueEntry
 from models.class_data import gold_entries
 from models.decision_training import AnalysedDocument
-from models.links import FEATURES, LinkModel, LinksSettings, fit_link_model, match_one_to_one, pair_features
+from models.links import FEATURES, LinkModel, LinksSettings, fit_link_model, load_synonyms, match_one_to_one, pair_features
 from models.scoring import prf
 
-__all__ = ["GoldPair", "read_link_gold", "cross_validate_links", "average_precision", "ablation", "choose_bands", "link_figures"]
+__all__ = ["GoldPair", "read_link_gold", "examples", "fit_pairs", "cross_validate_links", "average_precision", "ablation", "choose_bands", "link_figures"]
 
 
 @dataclass(frozen=True)
@@ -68,34 +68,35 @@ def read_link_gold(path: Path, analysed: Sequence[AnalysedDocument]) -> list[Gol
     return pairs
 
 
-def _examples(pairs: Sequence[GoldPair]) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    return [pair_features(p.rows_a, p.rows_b) for p in pairs], [_label_matrix(p) for p in pairs]
+def examples(pairs: Sequence[GoldPair]) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Each pair's feature tensor and gold link matrix: computed once, shared by
+    training, cross-validation and the ablation."""
+    synonyms = load_synonyms()
+    return [pair_features(p.rows_a, p.rows_b, synonyms) for p in pairs], [_label_matrix(p) for p in pairs]
 
 
-def fit_pairs(pairs: Sequence[GoldPair], C: float, metadata: dict | None = None) -> LinkModel:
-    features, labels = _examples(pairs)
+def _fit_on(features: Sequence[np.ndarray], labels: Sequence[np.ndarray], indices: Sequence[int], C: float, metadata: dict | None = None) -> LinkModel:
     return fit_link_model(
-        np.concatenate([f.reshape(-1, len(FEATURES)) for f in features]), np.concatenate([y.ravel() for y in labels]), C, metadata
+        np.concatenate([features[i].reshape(-1, len(FEATURES)) for i in indices]), np.concatenate([labels[i].ravel() for i in indices]), C, metadata
     )
 
 
-def cross_validate_links(pairs: Sequence[GoldPair], C: float, *, drop: Sequence[str] = ()) -> list[np.ndarray]:
+def fit_pairs(pairs: Sequence[GoldPair], C: float, metadata: dict | None = None, *, computed=None) -> LinkModel:
+    features, labels = computed or examples(pairs)
+    return _fit_on(features, labels, range(len(pairs)), C, metadata)
+
+
+def cross_validate_links(pairs: Sequence[GoldPair], C: float, *, drop: Sequence[str] = (), computed=None) -> list[np.ndarray]:
     """Each pair's probability matrix from a model trained on the other pairs; the
-    features named in ``drop`` held constant (what the model does without them)."""
-    features, labels = _examples(pairs)
+    features named in ``drop`` held constant (what the model does without them).
+    ``computed``: what ``examples(pairs)`` returns, when already at hand."""
+    features, labels = computed or examples(pairs)
     if drop:
+        columns = [FEATURES.index(name) for name in drop]
         features = [f.copy() for f in features]
         for f in features:
-            for name in drop:
-                f[:, :, FEATURES.index(name)] = 0.0
-    out = []
-    for k in range(len(pairs)):
-        rest = [i for i in range(len(pairs)) if i != k]
-        model = fit_link_model(
-            np.concatenate([features[i].reshape(-1, len(FEATURES)) for i in rest]), np.concatenate([labels[i].ravel() for i in rest]), C
-        )
-        out.append(model.probability(features[k]))
-    return out
+            f[:, :, columns] = 0.0
+    return [_fit_on(features, labels, [i for i in range(len(pairs)) if i != k], C).probability(features[k]) for k in range(len(pairs))]
 
 
 def average_precision(pairs: Sequence[GoldPair], probabilities: Sequence[np.ndarray]) -> float:
@@ -115,13 +116,14 @@ def _label_matrix(pair: GoldPair) -> np.ndarray:
     return y
 
 
-def ablation(pairs: Sequence[GoldPair], C: float) -> dict:
+def ablation(pairs: Sequence[GoldPair], C: float, *, computed=None) -> dict:
     """Average precision with every feature, with only the two similarities, and
     without each feature in turn: what each adds."""
-    out = {"all": average_precision(pairs, cross_validate_links(pairs, C))}
-    out["similarities only"] = average_precision(pairs, cross_validate_links(pairs, C, drop=[f for f in FEATURES if f not in ("word", "char")]))
+    computed = computed or examples(pairs)
+    ap = lambda drop: average_precision(pairs, cross_validate_links(pairs, C, drop=drop, computed=computed))  # noqa: E731
+    out = {"all": ap(()), "similarities only": ap([f for f in FEATURES if f not in ("word", "char")])}
     for name in FEATURES:
-        out[f"without {name}"] = average_precision(pairs, cross_validate_links(pairs, C, drop=[name]))
+        out[f"without {name}"] = ap([name])
     return out
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
 
@@ -62,18 +61,13 @@ class Synonyms:
 
     canonical: dict[str, str]
 
-    @property
-    def pattern(self) -> re.Pattern | None:
-        return _pattern(tuple(sorted(self.canonical, key=len, reverse=True)))
+    def __post_init__(self) -> None:
+        forms = sorted(self.canonical, key=len, reverse=True)
+        object.__setattr__(self, "_pattern", re.compile("|".join(map(re.escape, forms))) if forms else None)
 
     def apply(self, text: str) -> str:
-        pattern = self.pattern
+        pattern = self._pattern
         return pattern.sub(lambda m: self.canonical[m.group(0)], text) if pattern is not None and text else text
-
-
-@lru_cache(maxsize=8)
-def _pattern(forms: tuple[str, ...]) -> re.Pattern | None:
-    return re.compile("|".join(re.escape(f) for f in forms)) if forms else None
 
 
 def load_synonyms(path: Path = SYNONYMS_PATH) -> Synonyms:
@@ -256,11 +250,12 @@ class LinkDecision:
 
     model: LinkModel
     settings: LinksSettings
+    synonyms: Synonyms
 
     def links(self, rows_a: Sequence[CatalogueEntry], rows_b: Sequence[CatalogueEntry]) -> tuple[list[dict], np.ndarray]:
         """The links of two documents' measures, one to one, each with its band, probability,
         similarity and reasons (in the reader's words); and the similarity of every pair."""
-        features = pair_features(rows_a, rows_b)
+        features = pair_features(rows_a, rows_b, self.synonyms)
         similarity = 0.5 * (features[:, :, 0] + features[:, :, 1]) if features.size else np.zeros((len(rows_a), len(rows_b)))
         probability = self.model.probability(features)
         names = self.settings.reasons
@@ -274,7 +269,7 @@ class LinkDecision:
 
 def load_link_decision(model_path: Path | None = None, settings_path: Path = LINKS_SETTINGS_PATH) -> LinkDecision:
     path = model_path or Path(__file__).with_name("trained") / "links.json"
-    return LinkDecision(LinkModel.from_json(path.read_text(encoding="utf-8")), load_links_settings(settings_path))
+    return LinkDecision(LinkModel.from_json(path.read_text(encoding="utf-8")), load_links_settings(settings_path), load_synonyms())
 
 
 def match_one_to_one(probability: np.ndarray, settings: LinksSettings) -> list[Link]:

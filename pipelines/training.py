@@ -104,13 +104,15 @@ def link_gold_pairs():
 def train_link_model(path: Path = LINK_MODEL_PATH) -> dict:
     """Fit the link decision on every gold pair; the settings' C; the cross-validated
     figures (one compared pair left out at a time) ride along."""
-    from models.link_training import cross_validate_links, fit_pairs, link_figures
+    from models.link_training import cross_validate_links, examples, fit_pairs, link_figures
     from models.links import load_links_settings
 
     settings = load_links_settings()
     pairs = link_gold_pairs()
-    figures = link_figures(pairs, cross_validate_links(pairs, settings.regularization), settings)
-    model = fit_pairs(pairs, settings.regularization, {"data_hash": link_fingerprint(), "pairs": len(pairs), "cross_validation": figures})
+    computed = examples(pairs)
+    figures = link_figures(pairs, cross_validate_links(pairs, settings.regularization, computed=computed), settings)
+    metadata = {"data_hash": link_fingerprint(), "pairs": len(pairs), "cross_validation": figures}
+    model = fit_pairs(pairs, settings.regularization, metadata, computed=computed)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(model.to_json() + "\n", encoding="utf-8")
     return model.metadata
@@ -120,12 +122,13 @@ def evaluate_link_model() -> dict:
     """The link decision on the link gold, each compared pair scored by a model trained on
     the others: precision and recall of 承接 and of both bands, and per city–county pair the
     hand-linked 承接率 beside the one the bands give."""
-    from models.link_training import cross_validate_links, link_figures
+    from models.link_training import ablation, cross_validate_links, examples, link_figures, threshold_rule
     from models.links import load_links_settings, match_one_to_one
 
     settings = load_links_settings()
     pairs = link_gold_pairs()
-    probabilities = cross_validate_links(pairs, settings.regularization)
+    computed = examples(pairs)
+    probabilities = cross_validate_links(pairs, settings.regularization, computed=computed)
     report = {"settings": {"taken_up": settings.taken_up, "possible": settings.possible}, **link_figures(pairs, probabilities, settings)}
     shares = []
     for pair, p in zip(pairs, probabilities):
@@ -136,8 +139,6 @@ def evaluate_link_model() -> dict:
         shares.append({"pair": pair.name, "kind": pair.kind, "a_measures": len(pair.rows_a), "hand_taken_up_share": round(hand, 4),
                        "taken_up_share": round(taken, 4), "possible_share": round(possible, 4)})
     report["shares"] = shares
-    from models.link_training import ablation, threshold_rule
-
     report["threshold_rule"] = threshold_rule(pairs)
-    report["ablation"] = ablation(pairs, settings.regularization)
+    report["ablation"] = ablation(pairs, settings.regularization, computed=computed)
     return report

@@ -31,7 +31,7 @@ def test_training_links_model_is_current():
     assert model.metadata["data_hash"] == link_fingerprint(), f"{LINK_MODEL_PATH} is stale: run `policycat train`"
 
 
-@pytest.mark.parametrize("band, metric", [(b, m) for b, floors in FLOORS.get("links", {}).items() for m in floors])
+@pytest.mark.parametrize("band, metric", [(b, m) for b, floors in FLOORS["links"].items() for m in floors])
 def test_training_links_floor(report, band, metric):
     floor = FLOORS["links"][band][metric]["measured"] - FLOORS["margin"]
     assert report[band][metric] >= floor, f"links {band} {metric} {report[band][metric]:.3f} fell below {floor:.3f}"
