@@ -24,6 +24,7 @@ from itertools import combinations
 from pathlib import Path
 from typing import Iterable, Literal, Mapping, Sequence
 
+import numpy as np
 from pydantic import PositiveInt, field_validator, model_validator
 
 from extractors.knowledge import Problem, Schema, Text, load_file, load_yaml, raise_on_errors, validate
@@ -350,21 +351,12 @@ def compare_city_county(
             "similarity": link["similarity"],
             "probability": link["probability"],
             "band": link["band"],
+            "broader": link.get("broader", False),
             "reasons": link["reasons"],
             "category": measure_category(city_rows[link["a"]], settings),
         })
-    linked_a, linked_b = {link["a"] for link in links}, {link["b"] for link in links}
-    left_out, added = [], []
-    for i, row in enumerate(city_rows):
-        if i not in linked_a:
-            j = int(similarity[i].argmax()) if county_rows else -1
-            best = {"best_county_measure_id": county_rows[j].measure_id, "best_similarity": round(float(similarity[i, j]), 4)} if j >= 0 else {}
-            left_out.append({"city_measure_id": row.measure_id, "category": measure_category(row, settings), **best})
-    for j, row in enumerate(county_rows):
-        if j not in linked_b:
-            i = int(similarity[:, j].argmax()) if city_rows else -1
-            best = {"best_city_measure_id": city_rows[i].measure_id, "best_similarity": round(float(similarity[i, j]), 4)} if i >= 0 else {}
-            added.append({"county_measure_id": row.measure_id, "category": measure_category(row, settings), **best})
+    left_out = _unlinked(city_rows, county_rows, {link["a"] for link in links}, similarity, settings, ("city_measure_id", "best_county_measure_id"))
+    added = _unlinked(county_rows, city_rows, {link["b"] for link in links}, similarity.T, settings, ("county_measure_id", "best_city_measure_id"))
     taken_up, possible = records["taken_up"], records["possible"]
     categories = sorted({measure_category(r, settings) for r in (*city_rows, *county_rows)})
     by_category = []
@@ -393,24 +385,62 @@ def compare_city_county(
     }
 
 
-def compare_peers(rows_a: Sequence[CatalogueEntry], rows_b: Sequence[CatalogueEntry], decision: LinkDecision) -> dict:
-    """Requirements two documents share (承接 band) or may share (可能承接), linked one to one."""
-    links, _ = decision.links(rows_a, rows_b)
+def compare_peers(rows_a: Sequence[CatalogueEntry], rows_b: Sequence[CatalogueEntry], decision: LinkDecision,
+                  settings: ComparisonSettings | None = None) -> dict:
+    """Requirements two documents share (承接 band) or may share (可能承接), linked one to
+    one; what each has that the other lacks (``a_only`` / ``b_only``); all per class."""
+    settings = settings or default_comparison_settings()
+    links, similarity = decision.links(rows_a, rows_b)
 
     def record(link: dict) -> dict:
         return {"a_measure_id": rows_a[link["a"]].measure_id, "b_measure_id": rows_b[link["b"]].measure_id, "similarity": link["similarity"],
-                "probability": link["probability"], "band": link["band"], "reasons": link["reasons"]}
+                "probability": link["probability"], "band": link["band"], "broader": link.get("broader", False),
+                "reasons": link["reasons"], "category": measure_category(rows_a[link["a"]], settings)}
 
-    shared = [record(link) for link in sorted(links, key=lambda l: (-l["probability"], l["a"])) if link["band"] == "taken_up"]
-    possible = [record(link) for link in sorted(links, key=lambda l: (-l["probability"], l["a"])) if link["band"] == "possible"]
+    ordered = sorted(links, key=lambda l: (-l["probability"], l["a"]))
+    shared = [record(link) for link in ordered if link["band"] == "taken_up"]
+    possible = [record(link) for link in ordered if link["band"] == "possible"]
+    a_only = _unlinked(rows_a, rows_b, {l["a"] for l in links}, similarity, settings, ("a_measure_id", "best_b_measure_id"))
+    b_only = _unlinked(rows_b, rows_a, {l["b"] for l in links}, similarity.T, settings, ("b_measure_id", "best_a_measure_id"))
+    by_category = []
+    for category in sorted({measure_category(r, settings) for r in (*rows_a, *rows_b)}):
+        by_category.append({
+            "category": category,
+            "a_measures": sum(measure_category(r, settings) == category for r in rows_a),
+            "b_measures": sum(measure_category(r, settings) == category for r in rows_b),
+            "shared": sum(t["category"] == category for t in shared),
+            "possibly_shared": sum(t["category"] == category for t in possible),
+            "a_only": sum(t["category"] == category for t in a_only),
+            "b_only": sum(t["category"] == category for t in b_only),
+        })
     return {
         "a_measures": len(rows_a),
         "b_measures": len(rows_b),
-        "a_shared": len(shared),
-        "b_shared": len(shared),
+        "a_shared": len({t["a_measure_id"] for t in shared}),
+        "b_shared": len({t["b_measure_id"] for t in shared}),
         "shared": shared,
         "possibly_shared": possible,
+        "a_only": a_only,
+        "b_only": b_only,
+        "by_category": by_category,
     }
+
+
+def _unlinked(rows: Sequence[CatalogueEntry], others: Sequence[CatalogueEntry], linked: set[int], similarity: np.ndarray,
+              settings: ComparisonSettings, keys: tuple[str, str]) -> list[dict]:
+    """The measures of ``rows`` in no link, each with its class and the most similar of
+    ``others`` (what a reader checks first when doubting it)."""
+    own, best_key = keys
+    out = []
+    for i, row in enumerate(rows):
+        if i in linked:
+            continue
+        line = {own: row.measure_id, "category": measure_category(row, settings)}
+        if others:
+            j = int(similarity[i].argmax())
+            line |= {best_key: others[j].measure_id, "best_similarity": round(float(similarity[i, j]), 4)}
+        out.append(line)
+    return out
 
 
 # ---------------------------------------------------------------- concreteness
@@ -540,7 +570,7 @@ def compare_documents(
                 pairs.append({"group": group.name, "city_doc_id": group.city, "county_doc_id": county, **result, "text_reuse": reuse(county, group.city)})
         else:
             for a, b in combinations(group.members, 2):
-                result = compare_peers(by_doc.get(a, []), by_doc.get(b, []), decision)
+                result = compare_peers(by_doc.get(a, []), by_doc.get(b, []), decision, settings)
                 peer_pairs.append(
                     {"group": group.name, "a_doc_id": a, "b_doc_id": b, **result, "text_reuse_a_in_b": reuse(a, b), "text_reuse_b_in_a": reuse(b, a)}
                 )

@@ -154,18 +154,31 @@ def choose_bands(pairs: Sequence[GoldPair], probabilities: Sequence[np.ndarray],
     grid = [round(t, 2) for t in np.arange(0.05, 0.96, 0.01)]
     taken_up = 0.95
     for t in sorted(grid, reverse=True):
-        figures = link_figures(pairs, probabilities, base.model_copy(update={"taken_up": t, "possible": t}))
+        figures = link_figures(pairs, probabilities, base.model_copy(update={"taken_up": t, "possible": t, "broader": 1.01}))
         if figures["taken_up"]["links"] and figures["taken_up"]["precision"] >= precision:
             taken_up = t
     possible = taken_up
-    upper = link_figures(pairs, probabilities, base.model_copy(update={"taken_up": taken_up, "possible": taken_up}))["taken_up"]
+    upper = link_figures(pairs, probabilities, base.model_copy(update={"taken_up": taken_up, "possible": taken_up, "broader": 1.01}))["taken_up"]
     for t in sorted((g for g in grid if g < taken_up), reverse=True):
-        both = link_figures(pairs, probabilities, base.model_copy(update={"taken_up": taken_up, "possible": t}))["both_bands"]
+        both = link_figures(pairs, probabilities, base.model_copy(update={"taken_up": taken_up, "possible": t, "broader": 1.01}))["both_bands"]
         extra = both["links"] - upper["links"]
         extra_right = both["precision"] * both["links"] - upper["precision"] * upper["links"]
         if extra and extra_right / extra >= possible_precision:
             possible = t
-    return base.model_copy(update={"taken_up": taken_up, "possible": possible})
+    chosen = base.model_copy(update={"taken_up": taken_up, "possible": possible, "broader": 1.01})
+    return chosen.model_copy(update={"broader": _choose_broader(pairs, probabilities, precision, chosen)})
+
+
+def _choose_broader(pairs, probabilities, precision: float, settings: LinksSettings) -> float:
+    """The highest threshold at which letting a measure of ``b`` take up a second one of
+    ``a`` adds the most right 承接 links while 承接 stays right at ``precision``; 1.01
+    (never) when none does."""
+    best, best_recall = 1.01, link_figures(pairs, probabilities, settings)["taken_up"]["recall"]
+    for t in [round(t, 2) for t in np.arange(1.0, settings.taken_up - 1e-9, -0.01)]:
+        figures = link_figures(pairs, probabilities, settings.model_copy(update={"broader": t}))["taken_up"]
+        if figures["precision"] >= precision and figures["recall"] > best_recall:
+            best, best_recall = t, figures["recall"]
+    return best
 
 
 def threshold_rule(pairs: Sequence[GoldPair], alignment=None) -> dict:

@@ -167,10 +167,17 @@ def _heading_similarity(a: list[str], b: list[str]) -> np.ndarray:
 # ---------------------------------------------------------------- the decision
 
 
+class PrecisionTargets(Schema):
+    taken_up: float = Field(gt=0, le=1)  # 承接 links right at least this often
+    possible: float = Field(gt=0, le=1)  # the extra 可能承接 links right at least this often
+
+
 class LinksSettings(Schema):
     taken_up: float = Field(ge=0, le=1)  # 承接: a link at or above this probability
     possible: float = Field(ge=0, le=1)  # 可能承接: at or above this, below ``taken_up``
+    broader: float = Field(ge=0, le=1.01)  # a measure of b already linked takes up another of a at or above this
     regularization: float = Field(gt=0)
+    precision_targets: PrecisionTargets  # what the thresholds are chosen for (``policycat evaluate`` shows the choice)
     reasons: dict[str, str] = {}  # each feature's name as a reader sees it
     evaluation: dict = {}  # the figures that chose the thresholds
 
@@ -234,6 +241,7 @@ class Link:
     b: int
     probability: float
     band: str  # taken_up | possible
+    broader: bool = False  # ``b`` takes up more than one measure of ``a``: in part each
 
 
 def band_of(probability: float, settings: LinksSettings) -> str | None:
@@ -262,7 +270,9 @@ class LinkDecision:
         out = []
         for link in match_one_to_one(probability, self.settings):
             reasons = [names.get(r, r) for r in self.model.reasons(features[link.a, link.b])]
-            out.append({"a": link.a, "b": link.b, "band": link.band, "probability": link.probability,
+            if link.broader:
+                reasons.append(names.get("broader", "broader"))
+            out.append({"a": link.a, "b": link.b, "band": link.band, "probability": link.probability, "broader": link.broader,
                         "similarity": round(float(similarity[link.a, link.b]), 4), "reasons": reasons})
         return out, similarity
 
@@ -273,18 +283,24 @@ def load_link_decision(model_path: Path | None = None, settings_path: Path = LIN
 
 
 def match_one_to_one(probability: np.ndarray, settings: LinksSettings) -> list[Link]:
-    """Pairs in either band, best first, each measure of either side used once."""
-    links, used_a, used_b = [], set(), set()
+    """Pairs in either band, best first, each measure of ``a`` used once and each of
+    ``b`` once, unless ``b``'s link to another measure of ``a`` reaches ``broader``: then
+    ``b`` is the broader measure and takes up each in part (the spec's rule for a county
+    measure that covers several of the city's)."""
+    chosen, used_a, used_b = [], set(), set()
     order = np.argsort(-probability, axis=None, kind="stable")
     for flat in order:
-        i, j = np.unravel_index(flat, probability.shape)
+        i, j = (int(k) for k in np.unravel_index(flat, probability.shape))
         p = float(probability[i, j])
         band = band_of(p, settings)
         if band is None:
             break
-        if i in used_a or j in used_b:
+        if i in used_a or (j in used_b and p < settings.broader):
             continue
-        used_a.add(int(i))
-        used_b.add(int(j))
-        links.append(Link(int(i), int(j), round(p, 4), band))
-    return sorted(links, key=lambda link: (link.a, link.b))
+        used_a.add(i)
+        used_b.add(j)
+        chosen.append((i, j, round(p, 4), band))
+    per_b = {}
+    for _, j, _, _ in chosen:
+        per_b[j] = per_b.get(j, 0) + 1
+    return sorted((Link(i, j, p, band, per_b[j] > 1) for i, j, p, band in chosen), key=lambda link: (link.a, link.b))

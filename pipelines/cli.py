@@ -270,6 +270,10 @@ def print_links(report: dict) -> None:
     for row in report["shares"]:
         shares.add_row(row["pair"], str(row["a_measures"]), fmt(row["hand_taken_up_share"]), fmt(row["taken_up_share"]), fmt(row["possible_share"]))
     console.print(shares)
+    c = report["chosen"]
+    console.print(f"bands the link gold chooses (承接 right ≥ {c['taken_up_precision']}, extra 可能承接 right ≥ {c['possible_precision']}): "
+                  f"承接 ≥ {c['taken_up']}, 可能承接 ≥ {c['possible']}, broader ≥ {c['broader']}; models/links.yaml has "
+                  f"{s['taken_up']} / {s['possible']} / {s['broader']}")
 
 
 def confusion_table(categories: dict, title: str) -> Table:

@@ -122,14 +122,18 @@ def evaluate_link_model() -> dict:
     """The link decision on the link gold, each compared pair scored by a model trained on
     the others: precision and recall of 承接 and of both bands, and per city–county pair the
     hand-linked 承接率 beside the one the bands give."""
-    from models.link_training import ablation, cross_validate_links, examples, link_figures, threshold_rule
+    from models.link_training import ablation, choose_bands, cross_validate_links, examples, link_figures, threshold_rule
     from models.links import load_links_settings, match_one_to_one
 
     settings = load_links_settings()
     pairs = link_gold_pairs()
     computed = examples(pairs)
     probabilities = cross_validate_links(pairs, settings.regularization, computed=computed)
-    report = {"settings": {"taken_up": settings.taken_up, "possible": settings.possible}, **link_figures(pairs, probabilities, settings)}
+    report = {"settings": {"taken_up": settings.taken_up, "possible": settings.possible, "broader": settings.broader}, **link_figures(pairs, probabilities, settings)}
+    targets = settings.precision_targets
+    chosen = choose_bands(pairs, probabilities, targets.taken_up, targets.possible, settings)
+    report["chosen"] = {"taken_up": chosen.taken_up, "possible": chosen.possible, "broader": chosen.broader,
+                        "taken_up_precision": targets.taken_up, "possible_precision": targets.possible}
     shares = []
     for pair, p in zip(pairs, probabilities):
         links = match_one_to_one(p, settings)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
 from extractors.types import STATUSES, Body, CatalogueEntry, Target
-from models.comparison import ComparisonSettings, concreteness, default_comparison_settings, measure_flags
+from models.comparison import ComparisonSettings, concreteness, default_comparison_settings, measure_category, measure_flags
 
 UNKNOWN = "unknown"  # key for a missing doc_type / level / status / class
 
@@ -233,6 +233,35 @@ def _doc_brief(doc_id: str | None, docs: Mapping[str, Mapping]) -> dict:
     return {"doc_id": doc_id, "title": doc.get("title") or doc_id, "region": doc.get("region"), "level": doc.get("level"), "doc_type": doc.get("doc_type")}
 
 
+def _class_lists(relations: Mapping[str, Sequence[CatalogueEntry]], codes_order: Mapping[str, int], n: int, settings: ComparisonSettings,
+                 min_chars: int) -> list[dict]:
+    """Per class (in taxonomy order), for each relation (``left_out``, ``added``, ``a_only``…),
+    how many measures and the ``n`` most concrete: the per-class lists of a comparison."""
+    by_class: dict[str, dict[str, list[CatalogueEntry]]] = {}
+    for relation, rows in relations.items():
+        for row in rows:
+            by_class.setdefault(measure_category(row, settings), {}).setdefault(relation, []).append(row)
+    out = []
+    for category in sorted(by_class, key=lambda c: (codes_order.get(c, len(codes_order)), c)):
+        lists = by_class[category]
+        out.append({"category": category, **{relation: {"count": len(lists.get(relation, ())), "examples": rank_examples(lists.get(relation, []), n, settings, min_chars)}
+                                             for relation in relations}})
+    return out
+
+
+def _banded(links: Sequence[Mapping], by_id: Mapping[str, CatalogueEntry], scores: Mapping[str, dict], keys: tuple[str, str]) -> list[dict]:
+    """Every link of both bands, most probable first, with its measures, band,
+    probability, similarity and reasons."""
+    a_key, b_key = keys
+    ordered = sorted(links, key=lambda t: (-(t.get("probability") or t.get("similarity") or 0.0), str(t.get(a_key))))
+    return [
+        {"a": _example(by_id[t[a_key]], scores[t[a_key]]), "b": _example(by_id[t[b_key]], scores[t[b_key]]), "similarity": t.get("similarity"),
+         "probability": t.get("probability"), "band": t.get("band") or "taken_up", "reasons": list(t.get("reasons") or ())}
+        for t in ordered
+        if t.get(a_key) in by_id and t.get(b_key) in by_id
+    ]
+
+
 def city_county_summaries(
     result: Mapping | None,
     rows: Sequence[CatalogueEntry],
@@ -242,9 +271,9 @@ def city_county_summaries(
     codes: Sequence[str] = (),
     min_chars: int = 8,
 ) -> list[dict]:
-    """Per city–county pair: counts, shares, the by-class table (in ``codes`` order) and
-    examples of what the county took up (most similar first), left out and added (most
-    concrete first)."""
+    """Per city–county pair: counts, shares, the by-class table (in ``codes`` order), every
+    link of both bands, and per class the ``n_examples`` most concrete measures the county
+    left out and added."""
     if not result:
         return []
     order = {code: i for i, code in enumerate(codes)}
@@ -254,19 +283,7 @@ def city_county_summaries(
     scores = _measure_scores(rows, settings)
     summaries = []
     for pair in result["pairs"]:
-        taken = sorted([*(pair.get("taken_up") or ()), *(pair.get("possible") or ())], key=lambda t: -(t.get("probability") or t.get("similarity") or 0.0))
-        taken_examples = [
-            {
-                "city": _example(by_id[t["city_measure_id"]], scores[t["city_measure_id"]]),
-                "county": _example(by_id[t["county_measure_id"]], scores[t["county_measure_id"]]),
-                "similarity": t.get("similarity"),
-                "probability": t.get("probability"),
-                "band": t.get("band") or "taken_up",
-                "reasons": list(t.get("reasons") or ()),
-            }
-            for t in taken
-            if t.get("city_measure_id") in by_id and t.get("county_measure_id") in by_id
-        ][:n_examples]
+        links = _banded([*(pair.get("taken_up") or ()), *(pair.get("possible") or ())], by_id, scores, ("city_measure_id", "county_measure_id"))
         left = [by_id[t["city_measure_id"]] for t in pair.get("left_out") or () if t.get("city_measure_id") in by_id]
         added = [by_id[t["county_measure_id"]] for t in pair.get("added") or () if t.get("county_measure_id") in by_id]
         city_n = pair.get("city_measures") or 0
@@ -286,23 +303,36 @@ def city_county_summaries(
                 "added_share": round(len(pair.get("added") or ()) / county_n, 4) if county_n else 0.0,
                 "text_reuse_share": (pair.get("text_reuse") or {}).get("share"),
                 "by_category": sorted(pair.get("by_category") or (), key=lambda line: (order.get(line.get("category"), len(order)), str(line.get("category")))),
-                "examples": {
-                    "taken_up": taken_examples,
-                    "left_out": rank_examples(left, n_examples, settings, min_chars),
-                    "added": rank_examples(added, n_examples, settings, min_chars),
-                },
+                "links": links,
+                "class_lists": _class_lists({"left_out": left, "added": added}, order, n_examples, settings, min_chars),
             }
         )
     return summaries
 
 
-def peer_summaries(result: Mapping | None, documents: Sequence[Mapping]) -> list[dict]:
-    """Per peer pair: measures, shared measures on each side and text reuse both ways."""
+def peer_summaries(
+    result: Mapping | None,
+    documents: Sequence[Mapping],
+    rows: Sequence[CatalogueEntry] = (),
+    n_examples: int = 5,
+    settings: ComparisonSettings | None = None,
+    codes: Sequence[str] = (),
+    min_chars: int = 8,
+) -> list[dict]:
+    """Per peer pair: measures, shared measures on each side, text reuse both ways, the
+    by-class table, every link of both bands, and per class what each has that the other
+    lacks (the ``n_examples`` most concrete)."""
     if not result:
         return []
+    order = {code: i for i, code in enumerate(codes)}
+    settings = settings or default_comparison_settings()
+    by_id = {r.measure_id: r for r in rows}
     docs = {d["doc_id"]: d for d in documents}
-    return [
-        {
+    scores = _measure_scores(rows, settings)
+    out = []
+    for p in result["peer_pairs"]:
+        only = {side: [by_id[t[f"{side[0]}_measure_id"]] for t in p.get(side) or () if t.get(f"{side[0]}_measure_id") in by_id] for side in ("a_only", "b_only")}
+        out.append({
             "group": p.get("group"),
             "a": _doc_brief(p.get("a_doc_id"), docs),
             "b": _doc_brief(p.get("b_doc_id"), docs),
@@ -314,9 +344,11 @@ def peer_summaries(result: Mapping | None, documents: Sequence[Mapping]) -> list
             "b_shared_share": round((p.get("b_shared") or 0) / p["b_measures"], 4) if p.get("b_measures") else 0.0,
             "reuse_a_in_b": (p.get("text_reuse_a_in_b") or {}).get("share"),
             "reuse_b_in_a": (p.get("text_reuse_b_in_a") or {}).get("share"),
-        }
-        for p in result["peer_pairs"]
-    ]
+            "by_category": sorted(p.get("by_category") or (), key=lambda line: (order.get(line.get("category"), len(order)), str(line.get("category")))),
+            "links": _banded([*(p.get("shared") or ()), *(p.get("possibly_shared") or ())], by_id, scores, ("a_measure_id", "b_measure_id")),
+            "class_lists": _class_lists(only, order, n_examples, settings, min_chars),
+        })
+    return out
 
 
 def document_ranking(rows: Sequence[CatalogueEntry], documents: Sequence[Mapping], settings: ComparisonSettings | None = None) -> list[dict]:
@@ -436,7 +468,7 @@ def build_summary(
         "classes": classes,
         "bodies": bodies_by_class(counted, codes, settings.top_bodies),
         "city_county": city_county_summaries(result if current else None, rows, documents, settings.examples_per_relation, comparison_settings, codes, settings.min_example_chars),
-        "peers": peer_summaries(result if current else None, documents),
+        "peers": peer_summaries(result if current else None, documents, rows, settings.examples_per_relation, comparison_settings, codes, settings.min_example_chars),
         "ranking": document_ranking(rows, documents, comparison_settings),
         "notes": data_notes(documents, rows, errors, result, current),
     }

@@ -17,6 +17,9 @@ def comparison_tables(documents: list[dict], rows: list[CatalogueEntry], result:
     def category(measure_id: str | None) -> str | None:
         return measure_category(by_id[measure_id], settings) if measure_id in by_id else None
 
+    def title(doc_id: str) -> str | None:
+        return docs.get(doc_id, {}).get("title")
+
     compared = list(dict.fromkeys(
         d for g in result["groups"] for d in ([g["city_doc_id"]] if g["city_doc_id"] else []) + g["members"]
     ))
@@ -32,7 +35,8 @@ def comparison_tables(documents: list[dict], rows: list[CatalogueEntry], result:
 
     pairs, pair_summary = [], []
     for pair in result["pairs"]:
-        base = {"group": pair["group"], "kind": "city_county", "doc_a": pair["city_doc_id"], "doc_b": pair["county_doc_id"]}
+        base = {"group": pair["group"], "kind": "city_county", "doc_a": pair["city_doc_id"], "title_a": title(pair["city_doc_id"]),
+                "doc_b": pair["county_doc_id"], "title_b": title(pair["county_doc_id"])}
         for relation in ("taken_up", "possible"):
             for t in pair.get(relation) or ():
                 pairs.append({**base, "relation": relation, "category": t["category"], "measure_a": t["city_measure_id"], "text_a": text(t["city_measure_id"]),
@@ -51,16 +55,25 @@ def comparison_tables(documents: list[dict], rows: list[CatalogueEntry], result:
                              "taken_up": len(pair["taken_up"]), "possible": len(pair.get("possible") or ()), "left_out": len(pair["left_out"]), "added": len(pair["added"]),
                              "text_reuse_share": reuse.get("share")})
     for pair in result["peer_pairs"]:
-        base = {"group": pair["group"], "kind": "peers", "doc_a": pair["a_doc_id"], "doc_b": pair["b_doc_id"]}
+        base = {"group": pair["group"], "kind": "peers", "doc_a": pair["a_doc_id"], "title_a": title(pair["a_doc_id"]),
+                "doc_b": pair["b_doc_id"], "title_b": title(pair["b_doc_id"])}
         for relation, key in (("shared", "shared"), ("possibly_shared", "possibly_shared")):
             for t in pair.get(key) or ():
                 pairs.append({**base, "relation": relation, "category": category(t["a_measure_id"]), "measure_a": t["a_measure_id"], "text_a": text(t["a_measure_id"]),
                               "measure_b": t["b_measure_id"], "text_b": text(t["b_measure_id"]), "category_b": category(t["b_measure_id"]),
                               "similarity": t["similarity"], "probability": t.get("probability"), "reasons": "、".join(t.get("reasons") or ())})
+        for t in pair.get("a_only") or ():
+            pairs.append({**base, "relation": "a_only", "category": t["category"], "measure_a": t["a_measure_id"], "text_a": text(t["a_measure_id"]),
+                          "measure_b": t.get("best_b_measure_id"), "text_b": text(t.get("best_b_measure_id")), "category_b": category(t.get("best_b_measure_id")), "similarity": t.get("best_similarity")})
+        for t in pair.get("b_only") or ():
+            pairs.append({**base, "relation": "b_only", "category": t["category"], "measure_a": t.get("best_a_measure_id"), "text_a": text(t.get("best_a_measure_id")),
+                          "measure_b": t["b_measure_id"], "text_b": text(t["b_measure_id"]), "category_b": t["category"], "similarity": t.get("best_similarity")})
         a_reuse, b_reuse = pair["text_reuse_a_in_b"] or {}, pair["text_reuse_b_in_a"] or {}
+        for line in pair.get("by_category") or ():
+            pair_summary.append({**base, **line, "text_reuse_share": a_reuse.get("share"), "text_reuse_b_in_a": b_reuse.get("share")})
         pair_summary.append({**base, "category": "合计", "a_measures": pair["a_measures"], "b_measures": pair["b_measures"],
-                             "a_shared": pair["a_shared"], "b_shared": pair["b_shared"], "a_only": pair["a_measures"] - pair["a_shared"],
-                             "b_only": pair["b_measures"] - pair["b_shared"], "text_reuse_share": a_reuse.get("share"), "text_reuse_b_in_a": b_reuse.get("share")})
+                             "a_shared": pair["a_shared"], "b_shared": pair["b_shared"], "a_only": len(pair.get("a_only") or ()),
+                             "b_only": len(pair.get("b_only") or ()), "text_reuse_share": a_reuse.get("share"), "text_reuse_b_in_a": b_reuse.get("share")})
 
     sizes = cluster_sizes(rows)
     cluster_docs: dict[str, set] = {}

@@ -137,14 +137,11 @@ def build_view(summary: Mapping, wording: Wording, charts: Mapping[str, Any], *,
             _p(_nothing_taken_up(pair, class_name, say)),
             *_chart(f"city_county_{i}", charts),
             _h(say("taken_up_lead"), 3),
-            {"type": "list", "items": [say("taken_up_example", county=t["county"]["text"], city=t["city"]["text"], similarity=t["similarity"] or 0.0,
-                                           probability=t.get("probability") or 0.0, band=wording.label("relation", t.get("band") or "taken_up"),
-                                           reasons="、".join(t.get("reasons") or ()) or wording.labels["none"])
-                                       for t in pair["examples"]["taken_up"]] or [wording.labels["none"]]},
+            _links(pair["links"], wording, "city_county"),
             _h(say("left_out_lead"), 3),
-            _examples(pair["examples"]["left_out"], wording),
+            _class_list(pair["class_lists"], "left_out", class_name, wording),
             _h(say("added_lead"), 3),
-            _examples(pair["examples"]["added"], wording),
+            _class_list(pair["class_lists"], "added", class_name, wording),
         ]
     sections.append({"key": "city_county", "heading": wording.heading("city_county"), "blocks": blocks})
 
@@ -159,6 +156,22 @@ def build_view(summary: Mapping, wording: Wording, charts: Mapping[str, Any], *,
         ))
     else:
         blocks.append(_p(wording.labels["none"]))
+    for p in summary["peers"]:
+        a, b = p["a"]["title"], p["b"]["title"]
+        blocks += [
+            _h(say("peer_pair_heading", a=a, b=b), 3),
+            _table(
+                [col["class"], f"{col['measures']}（甲）", f"{col['measures']}（乙）", col["shared"], col["possibly_shared"], col["a_only"], col["b_only"]],
+                [[class_name.get(line["category"], line["category"]), line["a_measures"], line["b_measures"], line["shared"], line["possibly_shared"], line["a_only"], line["b_only"]]
+                 for line in p["by_category"]],
+            ),
+            _p(say("peer_links_lead", a=a, b=b)),
+            _links(p["links"], wording, "peers"),
+            _p(say("a_only_lead", a=a, b=b)),
+            _class_list(p["class_lists"], "a_only", class_name, wording),
+            _p(say("a_only_lead", a=b, b=a)),
+            _class_list(p["class_lists"], "b_only", class_name, wording),
+        ]
     sections.append({"key": "peers", "heading": wording.heading("peers"), "blocks": blocks})
 
     # ranking
@@ -214,6 +227,32 @@ def build_view(summary: Mapping, wording: Wording, charts: Mapping[str, Any], *,
     sections.append({"key": "notes", "heading": wording.heading("notes"), "blocks": [{"type": "list", "items": items}]})
 
     return {"title": wording.data["title"], "subtitle": wording.data["subtitle"], "sections": sections}
+
+
+def _links(links: Sequence[Mapping], wording: Wording, kind: str) -> dict:
+    """Every link of both bands, with its band, probability, similarity and reasons."""
+    say = wording.fill
+    band = {"taken_up": "taken_up", "possible": "possible"} if kind == "city_county" else {"taken_up": "shared", "possible": "possibly_shared"}
+    return {"type": "list", "items": [
+        say(f"{kind}_link", b=t["b"]["text"], a=t["a"]["text"], similarity=t["similarity"] or 0.0, probability=t.get("probability") or 0.0,
+            band=wording.label("relation", band[t.get("band") or "taken_up"]), reasons="、".join(t.get("reasons") or ()) or wording.labels["none"])
+        for t in links] or [wording.labels["none"]]}
+
+
+def _class_list(lines: Sequence[Mapping], relation: str, class_name: Mapping[str, str], wording: Wording) -> dict:
+    """One item per class: how many measures, the most concrete quoted, and how many more
+    the workbook lists."""
+    say = wording.fill
+    items = []
+    for line in lines:
+        part = line[relation]
+        if not part["count"]:
+            continue
+        quoted = "；".join(say("example", text=e["text"]) for e in part["examples"])
+        more = part["count"] - len(part["examples"])
+        items.append(say("class_list_item", name=class_name.get(line["category"], line["category"]), count=part["count"], examples=quoted)
+                     + (say("class_list_more", more=more) if more > 0 else ""))
+    return {"type": "list", "items": items or [wording.labels["none"]]}
 
 
 def _nothing_taken_up(pair: dict, class_name: dict, say) -> str:

@@ -89,6 +89,7 @@ class _WordingFile(Schema):
     labels: dict[str, Any]
     columns: dict[str, Any]
     fields: dict[str, Any]
+    comparison_fields: dict[str, Any]
     sheets: dict[str, Any]
     charts: dict[str, Any]
     sentences: dict[str, Any]

@@ -241,11 +241,7 @@ def write_catalogue_workbook(
         table = (comparison_tables or {}).get(table_key)
         if table is None:
             continue
-        sheet = workbook.create_sheet(sheet_name(sheets_label.get(label_key, table_key), used))
-        columns = list(dict.fromkeys(k for line in table for k in line)) or ["-"]
-        lines = ([_cell_value(line.get(c), c, class_names, wording) for c in columns] for line in table)
-        _write_table(sheet, columns, lines, freeze="B2" if table_key == "coverage" else "A2",
-                     source_of=lambda i, table=table: sources(table[i]), failures=failures)
+        _comparison_sheet(workbook.create_sheet(sheet_name(sheets_label.get(label_key, table_key), used)), table_key, table, wording, class_names, sources, failures)
 
     save_workbook(workbook, path)
     return {"sheets": workbook.sheetnames, "measures": len(entries), "failures": failures}
@@ -273,34 +269,47 @@ def save_workbook(workbook, path: Path) -> None:
 
 
 def _cell_value(value, column: str, class_names: Mapping[str, str], wording):
+    """A comparison table's value as a reader reads it: class codes with their names,
+    relations, kinds and levels in Chinese, yes / no for flags."""
     if column in ("category", "category_b") and isinstance(value, str) and value in class_names:
         return f"{value} {class_names[value]}"
+    if column in ("relation", "kind", "level", "doc_type") and isinstance(value, str):
+        return wording.labels[{"relation": "relation", "kind": "kind"}.get(column, column)].get(value, value)
     if isinstance(value, bool):
         return wording.labels["boolean"]["true" if value else "false"]
     return value
 
 
+def _comparison_sheet(sheet, table_key: str, table: list[dict], wording, class_names: Mapping[str, str], sources, failures: list[dict]) -> None:
+    """One comparison table as a sheet, headers and values in Chinese; the one writer of
+    both workbooks' comparison sheets."""
+    headers = wording.section("comparison_fields")
+    columns = list(dict.fromkeys(k for line in table for k in line)) or ["-"]
+    lines = ([_cell_value(line.get(c), c, class_names, wording) for c in columns] for line in table)
+    _write_table(sheet, [str(headers.get(c, c)) if c in headers else c for c in columns], lines, freeze="B2" if table_key == "coverage" else "A2",
+                 source_of=lambda i: sources(table[i]), failures=failures)
+
+
 # ---------------------------------------------------------------- comparison.xlsx
 
 
-def write_comparison_workbook(path: Path, documents: list[dict], rows: list[dict], result: dict, settings) -> list[dict]:
-    """One sheet per table, written by the catalogue workbook's table writer (one guard
-    for formulas and control characters). Returns the cells left empty, each naming
-    the source file of its line."""
+def write_comparison_workbook(path: Path, documents: list[dict], rows: list[dict], result: dict, settings, wording, class_names: Mapping[str, str]) -> list[dict]:
+    """One sheet per table, named and headed in Chinese as the catalogue workbook's
+    对比 sheets are (one writer, one guard for formulas and control characters). Returns
+    the cells left empty, each naming the source file of its line."""
     from openpyxl import Workbook
 
     from pipelines.reports.tables import comparison_tables
 
     tables = comparison_tables(documents, rows, result, settings)
+    sheets_label = wording.section("sheets")
     workbook = Workbook()
     workbook.remove(workbook.active)
     used: set[str] = set()
     failures: list[dict] = []
     sources = _line_sources(documents)
     for name, table in tables.items():
-        sheet = workbook.create_sheet(sheet_name(name, used))
-        columns = list(dict.fromkeys(k for line in table for k in line)) or ["(无)"]
-        _write_table(sheet, columns, ([line.get(c) for c in columns] for line in table), freeze="B2" if name == "coverage" else "A2",
-                     source_of=lambda i, table=table: sources(table[i]), failures=failures)
+        label = str(sheets_label.get(COMPARISON_SHEETS.get(name, name), name))
+        _comparison_sheet(workbook.create_sheet(sheet_name(label.removeprefix("对比-"), used)), name, table, wording, class_names, sources, failures)
     save_workbook(workbook, path)
     return failures

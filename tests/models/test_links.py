@@ -8,7 +8,7 @@ import pytest
 from catalogue_entries import entry
 from models.links import FEATURES, LinkModel, LinksSettings, Synonyms, load_synonyms, match_one_to_one, pair_features
 
-SETTINGS = LinksSettings(taken_up=0.6, possible=0.3, regularization=1.0)
+SETTINGS = LinksSettings(taken_up=0.6, possible=0.3, broader=1.01, regularization=1.0, precision_targets={"taken_up": 0.8, "possible": 0.3})
 
 
 def test_links_synonyms_take_the_longest_form_first():
@@ -40,6 +40,14 @@ def test_links_matching_is_one_to_one_best_first_and_banded():
     links = match_one_to_one(p, SETTINGS)
     assert [(l.a, l.b, l.band) for l in links] == [(0, 0, "taken_up"), (1, 1, "possible")]
     assert match_one_to_one(np.zeros((2, 0)), SETTINGS) == []
+
+
+def test_links_a_broader_measure_takes_up_several_in_part():
+    p = np.array([[0.9, 0.1], [0.8, 0.2], [0.5, 0.1]])
+    # below ``broader`` the second city measure finds its county measure taken
+    assert [(l.a, l.b) for l in match_one_to_one(p, SETTINGS)] == [(0, 0)]
+    links = match_one_to_one(p, SETTINGS.model_copy(update={"broader": 0.75}))
+    assert [(l.a, l.b, l.broader) for l in links] == [(0, 0, True), (1, 0, True)]
 
 
 def test_links_model_round_trips_and_names_its_reasons():

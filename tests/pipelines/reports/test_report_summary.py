@@ -24,6 +24,7 @@ from pipelines.reports.summary import (
     format_targets,
     key_counts,
     measure_context,
+    peer_summaries,
     rank_examples,
 )
 from models.taxonomy import load_taxonomy
@@ -156,10 +157,29 @@ def test_summary_city_county_taken_up_left_out_added():
     assert (pair["taken_up"], pair["left_out"], pair["added"], pair["taken_up_share"], pair["text_reuse_share"]) == (1, 1, 1, 0.5, 0.25)
     assert pair["city"]["title"] == "市委实施意见" and pair["county"]["title"] == "县政协贯彻意见"
     assert [line["category"] for line in pair["by_category"]] == ["CONSULTATION", "MEMBERS"]
-    examples = pair["examples"]
-    assert examples["taken_up"][0]["city"]["text"] == "建立健全委员培训制度" and examples["taken_up"][0]["county"]["text"] == "健全委员培训制度"
-    assert [e["text"] for e in examples["left_out"]] == ["每年开展专题协商"]
-    assert [e["text"] for e in examples["added"]] == ["建设协商议事室"]
+    [link] = pair["links"]
+    assert link["a"]["text"] == "建立健全委员培训制度" and link["b"]["text"] == "健全委员培训制度" and link["band"] == "taken_up"
+    # per class, in taxonomy order: what the county left out and what it added
+    [line] = pair["class_lists"]
+    assert line["category"] == "CONSULTATION"
+    assert line["left_out"]["count"] == 1 and [e["text"] for e in line["left_out"]["examples"]] == ["每年开展专题协商"]
+    assert line["added"]["count"] == 1 and [e["text"] for e in line["added"]["examples"]] == ["建设协商议事室"]
+
+
+def test_summary_peers_list_what_each_has_that_the_other_lacks():
+    rows = CITY_COUNTY_ROWS
+    result = {"peer_pairs": [{
+        "group": "甲乙", "a_doc_id": "甲#1", "b_doc_id": "乙#1", "a_measures": 2, "b_measures": 2, "a_shared": 1, "b_shared": 1,
+        "shared": [{"a_measure_id": "c1", "b_measure_id": "k1", "similarity": 0.6, "probability": 0.9, "band": "taken_up", "reasons": ["用词相近"]}],
+        "possibly_shared": [], "a_only": [{"a_measure_id": "c2", "category": "CONSULTATION"}], "b_only": [{"b_measure_id": "k2", "category": "CONSULTATION"}],
+        "by_category": [{"category": "MEMBERS", "a_measures": 1, "b_measures": 1, "shared": 1, "possibly_shared": 0, "a_only": 0, "b_only": 0},
+                        {"category": "CONSULTATION", "a_measures": 1, "b_measures": 1, "shared": 0, "possibly_shared": 0, "a_only": 1, "b_only": 1}],
+    }]}
+    [pair] = peer_summaries(result, DOCS, rows, 1, codes=("CONSULTATION", "MEMBERS"))
+    assert [line["category"] for line in pair["by_category"]] == ["CONSULTATION", "MEMBERS"]
+    assert [(l["a"]["measure_id"], l["b"]["measure_id"], l["reasons"]) for l in pair["links"]] == [("c1", "k1", ["用词相近"])]
+    [line] = pair["class_lists"]
+    assert [e["measure_id"] for e in line["a_only"]["examples"]] == ["c2"] and [e["measure_id"] for e in line["b_only"]["examples"]] == ["k2"]
 
 
 def test_summary_data_notes():
