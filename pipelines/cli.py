@@ -28,6 +28,8 @@ def run(
     max_mb: float = typer.Option(20.0, help="Refuse files larger than this many MB."),
     batch_size: int = typer.Option(16, help="Files per Prefect task."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Re-analyse files even when unchanged."),
+    workers: int = typer.Option(1, min=1, help="Analyse files in this many local processes (a local Dask cluster when more than 1)."),
+    dask: str = typer.Option(None, help="Analyse files on the Dask cluster at this scheduler address (tcp://host:8786); its workers need this project installed."),
 ) -> None:
     """Run the whole flow: read, split, analyse, extract, classify, compare, write catalogue and reports to outputs/."""
     from pipelines.publish import OutputFolderError, run_folder
@@ -37,11 +39,12 @@ def run(
     try:
         with stop_on_signals(), run_folder(out) as folder:
             # the lock is taken before Prefect is imported and started: a busy folder is refused at once
-            from pipelines.flow import catalogue_flow
+            from pipelines.flow import runnable_flow
 
             with prefect_server():
-                summary = catalogue_flow(
-                    [str(p) for p in paths], str(out), batch_size=batch_size, max_bytes=int(max_mb * 2**20), use_cache=not no_cache
+                flow, parallel = runnable_flow(workers, dask)
+                summary = flow(
+                    [str(p) for p in paths], str(out), batch_size=batch_size, max_bytes=int(max_mb * 2**20), use_cache=not no_cache, parallel=parallel
                 )
     except OutputFolderError as exc:
         err_console.print(f"policycat: {exc}", markup=False, soft_wrap=True)

@@ -203,33 +203,43 @@ def catalogue_flow(
     show_progress: bool = True,
     corrections: str | None = None,
     cache_dir: str | None = None,
+    parallel: int = 0,
 ) -> dict:
     """Corpus in, catalogue out, in a locked output folder that ``run.json`` vouches for at the end.
 
     ``cache_dir``: where analyses are kept (default: the user's cache, ``analysis_cache.default_dir()``).
+    ``parallel``: how many batches the task runner analyses at once (0: one after another,
+    in this process); see ``runnable_flow``.
     """
     with publish.run_folder(out_dir) as folder:
         cache = (Path(cache_dir) if cache_dir else analysis_cache.default_dir()) if use_cache else None
-        summary = _catalogue(paths, out_dir, batch_size, max_bytes, cache, show_progress, corrections)
+        summary = _catalogue(paths, out_dir, batch_size, max_bytes, cache, show_progress, corrections, parallel)
         summary["manifest"] = str(folder.finish(summary, publish.corpus_fingerprint(list_sources([Path(p) for p in paths]), paths)))
     return summary
 
 
 def _catalogue(
-    paths: list[str], out_dir: str, batch_size: int, max_bytes: int, cache_dir: Path | None, show_progress: bool, corrections: str | None
+    paths: list[str], out_dir: str, batch_size: int, max_bytes: int, cache_dir: Path | None, show_progress: bool, corrections: str | None,
+    parallel: int = 0,
 ) -> dict:
     """Files go to tasks in batches so state tracking stays cheap."""
     files = [(str(p), str(r)) for p, r in list_sources([Path(p) for p in paths])]
     missing = [p for p in paths if not Path(p).exists()]
     fingerprint = knowledge_fingerprint()
     merged = Batch(errors=[error_row(p, "no such file or folder", "list") for p in missing])
+    if parallel:  # enough batches for every worker to have some, and never an idle one at the end
+        batch_size = max(1, min(batch_size, -(-len(files) // (4 * max(1, parallel)))))
     batches = [files[i : i + batch_size] for i in range(0, len(files), batch_size)]
+    arguments = [(chunk, max_bytes, str(cache_dir) if cache_dir else None, fingerprint) for chunk in batches]
     with Progress(
         TextColumn("[bold]analysing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), disable=not show_progress, transient=True
     ) as progress:
         bar = progress.add_task("files", total=len(files))
-        for chunk in batches:
-            batch = analyse_batch(chunk, max_bytes, str(cache_dir) if cache_dir else None, fingerprint)
+        # in parallel every batch is submitted at once; results are merged in batch order, so
+        # the catalogue is the same however many workers there are
+        futures = [analyse_batch.submit(*a) for a in arguments] if parallel else None
+        for k, chunk in enumerate(batches):
+            batch = _batch_result(futures[k], chunk) if futures else analyse_batch(*arguments[k])
             merged.sources += batch.sources
             merged.results += batch.results
             merged.errors += batch.errors
@@ -252,6 +262,43 @@ def _catalogue(
     summary["reports"] = report_outputs(out_dir, corpus_dirs, documents, entries, comparison, errors, texts)
     summary["out_dir"] = str(out_dir)
     return summary
+
+
+def _batch_result(future, chunk: list[tuple[str, str]]) -> Batch:
+    """A submitted batch's result; a batch whose worker failed whole (died, lost) becomes an
+    error row per file, and the other batches stand."""
+    try:
+        return future.result()
+    except Exception as exc:  # noqa: BLE001 - one lost batch must not lose the run
+        return Batch(errors=[error_row(p, f"analysis worker failed: {type(exc).__name__}: {exc}", "analyse") for p, _ in chunk])
+
+
+def task_runner(workers: int = 1, dask: str | None = None):
+    """The task runner of a run: None (the default, batches analysed one after another in
+    this process) for one worker; Dask for more (a local cluster of ``workers`` processes)
+    or for the cluster at ``dask`` (``tcp://scheduler:8786``)."""
+    if dask is None and workers <= 1:
+        return None
+    from prefect_dask import DaskTaskRunner
+
+    if dask:
+        return DaskTaskRunner(address=dask)
+    import dask
+
+    # a worker analyses each file in a child process of its own (pipelines.limits): Dask's
+    # workers must be allowed children
+    dask.config.set({"distributed.worker.daemon": False})
+    return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True, "dashboard_address": None},
+                          client_kwargs={"set_as_default": False})
+
+
+def runnable_flow(workers: int = 1, dask: str | None = None):
+    """``catalogue_flow`` with the task runner for ``workers`` / ``dask``, and the number of
+    batches to analyse at once (0: one after another)."""
+    runner = task_runner(workers, dask)
+    if runner is None:
+        return catalogue_flow, 0
+    return catalogue_flow.with_options(task_runner=runner), max(workers, 2)
 
 
 def shared_threshold() -> float:
