@@ -5,14 +5,18 @@ to whoever else imports jieba). Two cuts, each used by the stages that already u
 
 * ``word_spans``  HMM off: the extractors (spaCy tokenizer, sentence tokens). Only word
   boundaries matter there, and an unknown word falls apart into single characters,
-  which are boundaries too.
+  which are boundaries too. Cut by rjieba (jieba-rs: jieba's dictionary and algorithm in
+  Rust, about 20× faster here) with the same user dictionary; a test checks it gives
+  jieba's tokens on the seeds, the development corpus and the work reports.
 * ``words``       HMM on: the classifier and the alignment bags of words, where an
-  unknown word kept whole is a better feature than its characters.
+  unknown word kept whole is a better feature than its characters. jieba itself: with
+  HMM on, jieba-rs keeps ``88-1007706`` whole where jieba splits it.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import tempfile
 from functools import lru_cache
 from pathlib import Path
@@ -48,8 +52,40 @@ def _tokenizer(userdict: str, stamp: float | None) -> jieba.Tokenizer:
     return built
 
 
+# jieba's own reading of a user-dictionary line: word, optional frequency, optional tag
+_USERDICT_LINE = re.compile(r"^(.+?)( [0-9]+)?( [a-z]+)?$")
+
+
+def fast_tokenizer(userdict: Path | str | None = None):
+    """The process's rjieba tokenizer for ``userdict``, its words added as jieba's
+    ``load_userdict`` adds them."""
+    path = userdict_path(userdict)
+    stamp = path.stat().st_mtime if path.exists() else None
+    return _fast_tokenizer(str(path), stamp)
+
+
+@lru_cache(maxsize=4)
+def _fast_tokenizer(userdict: str, stamp: float | None):
+    import rjieba
+
+    built = rjieba.Jieba()
+    if stamp is not None:
+        for line in Path(userdict).read_text(encoding="utf-8").lstrip("\ufeff").splitlines():
+            line = line.strip()
+            if not line:
+                continue
+            word, freq, tag = _USERDICT_LINE.match(line).groups()
+            built.add_word(word, int(freq) if freq else None, tag.strip() if tag else None)
+    return built
+
+
 def word_spans(text: str, userdict: Path | str | None = None) -> list[tuple[str, int, int]]:
     """``(word, start, end)`` of every word of ``text``, HMM off; the words cover the text."""
+    return fast_tokenizer(userdict).tokenize(text, "default", False) if text else []
+
+
+def jieba_word_spans(text: str, userdict: Path | str | None = None) -> list[tuple[str, int, int]]:
+    """``word_spans`` as jieba cuts them: what the fast cut is checked against."""
     return list(tokenizer(userdict).tokenize(text, HMM=False)) if text else []
 
 

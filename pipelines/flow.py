@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import time
 import traceback
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -223,6 +224,7 @@ def _catalogue(
     parallel: int = 0,
 ) -> dict:
     """Files go to tasks in batches so state tracking stays cheap."""
+    clock = _Clock()
     files = [(str(p), str(r)) for p, r in list_sources([Path(p) for p in paths])]
     missing = [p for p in paths if not Path(p).exists()]
     fingerprint = knowledge_fingerprint()
@@ -247,21 +249,41 @@ def _catalogue(
     if merged.results:
         sources = {s.source_path: s for s in merged.sources}
         merged.results = mark_cross_file_duplicates(merged.results, sources, shared_threshold())
+    clock.lap("analyse")
     if corrections is None:
         found = [Path(p) / "corrections.yaml" for p in paths if (Path(p) / "corrections.yaml").exists()]
         corrections = str(found[0]) if found else None
     entries, unmatched = classify_catalogue(catalogue_entries(merged), corrections)
     merged.errors += [error_row(corrections, f"correction for measure {m} matches no measure in this run", "corrections") for m in unmatched]
+    clock.lap("classify")
     entries = align_catalogue(entries)
+    clock.lap("align")
     documents = document_rows(merged)
     summary = write_outputs(out_dir, merged, documents, entries)
+    clock.lap("write")
     corpus_dirs = [p for p in paths if Path(p).is_dir()] or [str(Path(p).parent) for p in paths if Path(p).exists()]
     texts = {s.source_path: s.text for s in merged.sources}
     summary["comparison"], comparison = compare_outputs(out_dir, corpus_dirs, documents, entries, texts)
+    clock.lap("compare")
     errors = merged.errors + ([summary["comparison"]["error_row"]] if "error_row" in summary["comparison"] else [])
     summary["reports"] = report_outputs(out_dir, corpus_dirs, documents, entries, comparison, errors, texts)
+    clock.lap("report")
+    summary["seconds"] = clock.seconds
     summary["out_dir"] = str(out_dir)
     return summary
+
+
+class _Clock:
+    """Wall-clock seconds per step, for run.json and the benchmark."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, step: str) -> None:
+        now = time.perf_counter()
+        self.seconds[step] = round(now - self._last, 3)
+        self._last = now
 
 
 def _batch_result(future, chunk: list[tuple[str, str]]) -> Batch:

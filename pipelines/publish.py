@@ -83,6 +83,7 @@ class RunFolder:
             "corpus": dict(corpus),
             "counts": {k: summary[k] for k in COUNTS if k in summary},
             "steps": {step: ("failed" if (summary.get(step) or {}).get("error") else "ok") for step in ("comparison", "reports")},
+            "seconds": dict(summary.get("seconds") or {}),  # wall-clock per step of this run
             "files": {name: file_entry(self.path / name) for name in sorted(written)},
         }
         with outputs.atomic_write(self.path / MANIFEST, "w", encoding="utf-8") as handle:
