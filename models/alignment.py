@@ -47,11 +47,18 @@ __all__ = [
 # ---------------------------------------------------------------- settings
 
 
+class IndexSettings(Schema):
+    exact_up_to: PositiveInt  # at most this many measures: every pair compared
+    max_postings: PositiveInt  # a feature in more measures than this does not make candidates
+    candidates: PositiveInt  # per measure, the most promising kept and scored exactly
+
+
 class AlignmentSettings(Schema):
     threshold: float = Field(ge=0, le=1)
     combine: Literal["weighted", "max"]
     word_weight: float = Field(ge=0, le=1)  # weight of the word cosine in ``weighted``; the char cosine gets the rest
     char_ngram_range: tuple[PositiveInt, PositiveInt]
+    index: IndexSettings  # above ``exact_up_to`` measures, candidates come from an index
     evaluation: dict[str, Any]  # what justified the threshold
     path: str = ""  # set by the loader, not written in the file
 
@@ -138,21 +145,85 @@ def build_similarity(texts: Sequence[str], settings: AlignmentSettings | None = 
 # ---------------------------------------------------------------- alignment
 
 
+def _best_in_each_document(similarity: "MeasureSimilarity", vectors, docs: np.ndarray, n_docs: int, block: int) -> list[dict[int, tuple[int, float]]]:
+    """Every pair compared: per measure, for each other document, its most similar
+    measure there and their similarity (``{document: (measure, similarity)}``)."""
+    n = len(docs)
+    columns = [np.flatnonzero(docs == k) for k in range(n_docs)]
+    out: list[dict[int, tuple[int, float]]] = []
+    for begin in range(0, n, block):
+        end = min(begin + block, n)
+        scores = similarity.similarity_of_vectors((vectors[0][begin:end], vectors[1][begin:end]), vectors)
+        best = {}
+        for k, cols in enumerate(columns):
+            sub = scores[:, cols]
+            arg = sub.argmax(axis=1)
+            best[k] = (cols[arg], sub[np.arange(end - begin), arg])
+        for r in range(end - begin):
+            own = int(docs[begin + r])
+            # a measure sharing nothing with a document has no match there (as in the index)
+            out.append({k: (int(j[r]), float(v[r])) for k, (j, v) in best.items() if k != own and v[r] > 0})
+    return out
+
+
+def _best_in_documents_indexed(similarity: "MeasureSimilarity", vectors, docs: np.ndarray, index: "IndexSettings", block: int) -> list[dict[int, tuple[int, float]]]:
+    """As ``_best_in_each_document``, over candidates: two measures are candidates when
+    they share features that at most ``max_postings`` measures have (what two texts share
+    with hundreds of others says little of them); each measure keeps its ``candidates``
+    best by those features, scored exactly. The work grows with the corpus, not its
+    square; a best match reached only through common words is missed."""
+    combined = _combined(similarity, vectors)
+    postings = np.diff(combined.tocsc().indptr)
+    rare = combined[:, np.flatnonzero(postings <= index.max_postings)].tocsr()
+    rare_t = rare.T.tocsr()
+    n = len(docs)
+    out: list[dict[int, tuple[int, float]]] = []
+    for begin in range(0, n, block):
+        end = min(begin + block, n)
+        approx = (rare[begin:end] @ rare_t).tocsr()
+        rows, cols = [], []
+        for r in range(end - begin):
+            lo, hi = approx.indptr[r], approx.indptr[r + 1]
+            js, vs = approx.indices[lo:hi], approx.data[lo:hi]
+            keep = docs[js] != docs[begin + r]
+            js, vs = js[keep], vs[keep]
+            if len(js) > index.candidates:
+                top = np.argpartition(-vs, index.candidates)[: index.candidates]
+                js = js[top]
+            rows.append(np.full(len(js), begin + r))
+            cols.append(js)
+        rows_all = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+        cols_all = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
+        exact = np.asarray(combined[rows_all].multiply(combined[cols_all]).sum(axis=1)).ravel() if len(rows_all) else np.zeros(0)
+        found: list[dict[int, tuple[int, float]]] = [{} for _ in range(end - begin)]
+        # best first, so the first seen per document is its best; ties to the lower index
+        for t in np.lexsort((cols_all, -exact)):
+            i, j, score = int(rows_all[t]), int(cols_all[t]), float(exact[t])
+            found[i - begin].setdefault(int(docs[j]), (j, score))
+        out += found
+    return out
+
+
 def _cluster_key(members: Iterable[str]) -> str:
     return "c" + min(members)
 
 
-def _merge_clusters(n: int, docs: np.ndarray, edges: list[tuple[float, int, int]], pair_scores, threshold: float) -> list[int]:
+def _merge_clusters(n: int, docs: np.ndarray, edges: list[tuple[float, int, int]], pair_scores, threshold: float, combined=None) -> list[int]:
     """Average-linkage merging along ``edges`` (score, i, j), strongest first.
 
     Two clusters merge when they share no document and the mean similarity of
     all their cross pairs (``pair_scores(members_a, members_b)``) reaches
     ``threshold``: a cluster holds at most one measure per document, and a loose
     chain of pairwise matches does not become one cluster.
+
+    ``combined``: the measures' vectors whose dot product is their similarity (the
+    ``weighted`` combination); the mean cross similarity is then the dot product of the
+    two clusters' summed vectors over the product of their sizes, kept per cluster.
     """
     parent = list(range(n))
     members = [[x] for x in range(n)]
     doc_sets = [{int(d)} for d in docs]
+    sums: dict[int, Any] = {}
 
     def find(x: int) -> int:
         while parent[x] != x:
@@ -160,18 +231,37 @@ def _merge_clusters(n: int, docs: np.ndarray, edges: list[tuple[float, int, int]
             x = parent[x]
         return x
 
+    def summed(root: int):
+        if root not in sums:
+            sums[root] = combined[root]
+        return sums[root]
+
+    def mean_score(ri: int, rj: int) -> float:
+        if combined is None:
+            return float(pair_scores(members[ri], members[rj]).mean())
+        return float(summed(ri).multiply(summed(rj)).sum()) / (len(members[ri]) * len(members[rj]))
+
     for _, i, j in sorted(edges, key=lambda e: (-e[0], e[1], e[2])):
         ri, rj = find(i), find(j)
         if ri == rj or doc_sets[ri] & doc_sets[rj]:
             continue
-        if (len(members[ri]) > 1 or len(members[rj]) > 1) and pair_scores(members[ri], members[rj]).mean() < threshold:
+        if (len(members[ri]) > 1 or len(members[rj]) > 1) and mean_score(ri, rj) < threshold:
             continue
         if len(members[ri]) < len(members[rj]):
             ri, rj = rj, ri
+        if combined is not None:
+            sums[ri] = summed(ri) + summed(rj)
+            sums.pop(rj, None)
         parent[rj] = ri
         members[ri] += members[rj]
         doc_sets[ri] |= doc_sets[rj]
     return [find(x) for x in range(n)]
+
+
+def _combined(similarity: "MeasureSimilarity", vectors) -> sp.csr_matrix:
+    """One matrix whose rows' dot products are the ``weighted`` similarity."""
+    w = similarity.word_weight
+    return sp.hstack([vectors[0] * np.sqrt(w), vectors[1] * np.sqrt(1.0 - w)]).tocsr()
 
 
 def align_measures(
@@ -185,8 +275,8 @@ def align_measures(
     """Copies of ``entries`` with ``cluster_id``, ``best_match_id`` and ``best_match_similarity``.
 
     Only measures of different documents (``doc_id``) are compared.
-    ``best_match_*`` is the most similar measure of any other document, whatever its
-    score (None when there is no other document). Two measures are linked when
+    ``best_match_*`` is the most similar measure of any other document, however low its
+    similarity (None when there is no other document or it shares nothing with any). Two measures are linked when
     each is the other's best match within the other's document and their
     similarity reaches ``threshold``; ``cluster_id`` names the connected
     components of these links: ``"c"`` + the smallest ``measure_id`` of the
@@ -198,6 +288,9 @@ def align_measures(
     below the threshold, is refused. (Plain connected components chain generic
     clauses: at the chosen threshold one component swallowed 699 of the 768 seed
     measures.)
+
+    Up to ``index.exact_up_to`` measures every pair is compared; above, candidates come
+    from an index (``_best_in_documents_indexed``), so the work grows with the corpus.
     """
     settings = settings or load_alignment_settings()
     threshold = settings.threshold if threshold is None else threshold
@@ -208,39 +301,31 @@ def align_measures(
     doc_names = sorted({e.doc_id for e in out})
     doc_index = {d: k for k, d in enumerate(doc_names)}
     docs = np.array([doc_index[e.doc_id] for e in out])
-    columns = [np.flatnonzero(docs == k) for k in range(len(doc_names))]
     vectors = similarity.vectors([e.text for e in out])
     n = len(out)
-    best_in_doc = np.full((n, len(doc_names)), -1, dtype=np.int64)  # best measure of each other document
-    best_score = np.full((n, len(doc_names)), -1.0)
-    for begin in range(0, n, block):
-        end = min(begin + block, n)
-        part = (vectors[0][begin:end], vectors[1][begin:end])
-        scores = similarity.similarity_of_vectors(part, vectors)
-        for k, cols in enumerate(columns):
-            sub = scores[:, cols]
-            arg = sub.argmax(axis=1)
-            best_in_doc[begin:end, k] = cols[arg]
-            best_score[begin:end, k] = sub[np.arange(end - begin), arg]
-    own = docs[:, None] == np.arange(len(doc_names))[None, :]
-    best_score[own] = -1.0
-    best_in_doc[own] = -1
+    if n <= settings.index.exact_up_to or similarity.combine != "weighted":
+        best_in_doc = _best_in_each_document(similarity, vectors, docs, len(doc_names), block)
+    else:
+        best_in_doc = _best_in_documents_indexed(similarity, vectors, docs, settings.index, block)
     edges: list[tuple[float, int, int]] = []
     best: list[tuple[str | None, float | None]] = []
     for i in range(n):
-        k = int(best_score[i].argmax()) if len(doc_names) > 1 else -1
-        if k < 0 or best_score[i, k] < 0:
+        row = best_in_doc[i]
+        if not row:
             best.append((None, None))
-        else:
-            best.append((out[int(best_in_doc[i, k])].measure_id, round(float(best_score[i, k]), 4)))
-        for k in np.flatnonzero(best_score[i] >= threshold):
-            j = int(best_in_doc[i, k])
-            if i < j and best_in_doc[j, docs[i]] == i:  # mutual best match between the two documents
-                edges.append((float(best_score[i, k]), i, j))
+            continue
+        # the most similar; among equals, the first document's (then its first measure)
+        _, (j, score) = max(row.items(), key=lambda item: (item[1][1], -item[0]))
+        best.append((out[j].measure_id, round(float(score), 4)))
+        for k, (j, score) in row.items():
+            # mutual best match between the two documents
+            if score >= threshold and i < j and best_in_doc[j].get(int(docs[i]), (-1, 0.0))[0] == i:
+                edges.append((float(score), i, j))
+
     def pair_scores(a: list[int], b: list[int]) -> np.ndarray:
         return similarity.similarity_of_vectors((vectors[0][a], vectors[1][a]), (vectors[0][b], vectors[1][b]))
 
-    labels = _merge_clusters(n, docs, edges, pair_scores, threshold)
+    labels = _merge_clusters(n, docs, edges, pair_scores, threshold, _combined(similarity, vectors) if similarity.combine == "weighted" else None)
     members: dict[int, list[str]] = {}
     for index, label in enumerate(labels):
         members.setdefault(label, []).append(out[index].measure_id)
