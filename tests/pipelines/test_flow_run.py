@@ -58,4 +58,5 @@ def test_flow_run_unchanged_corpus_uses_cache(prefect_harness, tmp_path):
     second = catalogue_flow([str(CORPUS)], str(out), show_progress=False, cache_dir=str(cache))
     for summary in (first, second):
         summary["reports"].pop("seconds")  # wall-clock time of the report step
+        assert set(summary.pop("seconds")) == {"analyse", "classify", "align", "write", "compare", "report"}  # and of every step
     assert second == first
