@@ -10,6 +10,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+from prefect.utilities.annotations import quote
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from extractors.documents import Resources, load_resources, mark_cross_file_duplicates
@@ -99,7 +101,7 @@ def _sources(files: list[tuple[Path, Path]], max_bytes: int, batch: Batch):
             batch.errors.append(error_row(str(path), f"unexpected {type(exc).__name__}: {exc}", "read"))
 
 
-@task(name="analyse batch")
+@task(name="analyse batch", cache_policy=NO_CACHE)
 def analyse_batch(files: list[tuple[str, str]], max_bytes: int, cache_dir: str | None, fingerprint: str) -> Batch:
     return analyse_files(
         [(Path(p), Path(r)) for p, r in files], max_bytes=max_bytes, cache_dir=Path(cache_dir) if cache_dir else None, fingerprint=fingerprint
@@ -116,7 +118,7 @@ def document_rows(batch: Batch) -> list[dict]:
     return [outputs.document_row(r, by_path[r.document.source_path]) for r in batch.results]
 
 
-@task(name="classify catalogue")
+@task(name="classify catalogue", cache_policy=NO_CACHE)
 def classify_catalogue(entries: list[CatalogueEntry], corrections: str | None) -> tuple[list[CatalogueEntry], list[str]]:
     """Catalogue class for every measure, then the analysts' corrections on top."""
     from pipelines.classify import classify_entries, correct_entries, load_model
@@ -126,7 +128,7 @@ def classify_catalogue(entries: list[CatalogueEntry], corrections: str | None) -
     return correct_entries(classify_entries(entries, model), corrections_path, model.taxonomy.codes)
 
 
-@task(name="align measures")
+@task(name="align measures", cache_policy=NO_CACHE)
 def align_catalogue(entries: list[CatalogueEntry]) -> list[CatalogueEntry]:
     """``cluster_id`` and best counterpart for every measure: the same requirement across documents."""
     from models.alignment import align_measures
@@ -134,7 +136,7 @@ def align_catalogue(entries: list[CatalogueEntry]) -> list[CatalogueEntry]:
     return align_measures(entries) if entries else entries
 
 
-@task(name="compare documents")
+@task(name="compare documents", cache_policy=NO_CACHE)
 def compare_outputs(out_dir: str, corpus_dirs: list[str], documents: list[dict], entries: list[CatalogueEntry], texts: dict[str, str]) -> tuple[dict, dict | None]:
     """City vs county and peer comparison of this run's values; a failure here keeps the catalogue."""
     from pipelines.compare import default_mapping, run_comparison
@@ -146,7 +148,7 @@ def compare_outputs(out_dir: str, corpus_dirs: list[str], documents: list[dict],
         return _step_failed(out_dir, "compare", "comparison", exc), None
 
 
-@task(name="write reports")
+@task(name="write reports", cache_policy=NO_CACHE)
 def report_outputs(
     out_dir: str, corpus_dirs: list[str], documents: list[dict], entries: list[CatalogueEntry], comparison: dict | None, errors: list[dict], texts: dict[str, str]
 ) -> dict:
@@ -189,7 +191,7 @@ def write_run_outputs(out_dir: Path, batch: Batch, documents: list[dict], entrie
     }
 
 
-@task(name="write outputs")
+@task(name="write outputs", cache_policy=NO_CACHE)
 def write_outputs(out_dir: str, batch: Batch, documents: list[dict], entries: list[CatalogueEntry]) -> dict:
     return write_run_outputs(Path(out_dir), batch, documents, entries)
 
@@ -253,20 +255,22 @@ def _catalogue(
     if corrections is None:
         found = [Path(p) / "corrections.yaml" for p in paths if (Path(p) / "corrections.yaml").exists()]
         corrections = str(found[0]) if found else None
-    entries, unmatched = classify_catalogue(catalogue_entries(merged), corrections)
+    # quote(): Prefect would walk every field of every measure of a large argument (seconds
+    # per step on a large corpus) looking for futures; the project's own cache keys the steps
+    entries, unmatched = classify_catalogue(quote(catalogue_entries(merged)), corrections)
     merged.errors += [error_row(corrections, f"correction for measure {m} matches no measure in this run", "corrections") for m in unmatched]
     clock.lap("classify")
-    entries = align_catalogue(entries)
+    entries = align_catalogue(quote(entries))
     clock.lap("align")
     documents = document_rows(merged)
-    summary = write_outputs(out_dir, merged, documents, entries)
+    summary = write_outputs(out_dir, quote(merged), quote(documents), quote(entries))
     clock.lap("write")
     corpus_dirs = [p for p in paths if Path(p).is_dir()] or [str(Path(p).parent) for p in paths if Path(p).exists()]
     texts = {s.source_path: s.text for s in merged.sources}
-    summary["comparison"], comparison = compare_outputs(out_dir, corpus_dirs, documents, entries, texts)
+    summary["comparison"], comparison = compare_outputs(out_dir, corpus_dirs, quote(documents), quote(entries), quote(texts))
     clock.lap("compare")
     errors = merged.errors + ([summary["comparison"]["error_row"]] if "error_row" in summary["comparison"] else [])
-    summary["reports"] = report_outputs(out_dir, corpus_dirs, documents, entries, comparison, errors, texts)
+    summary["reports"] = report_outputs(out_dir, corpus_dirs, quote(documents), quote(entries), quote(comparison), quote(errors), quote(texts))
     clock.lap("report")
     summary["seconds"] = clock.seconds
     summary["out_dir"] = str(out_dir)
