@@ -9,7 +9,9 @@ The few gold measures no candidate covers take the sentence and section they sit
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import json
 from dataclasses import dataclass
 from typing import Callable, NamedTuple, Sequence
 
@@ -46,9 +48,24 @@ def gold_source(documents: Sequence[GoldDocument], extractors_key: str, analyse:
     annotations, their files' bytes and ``extractors_key``; ``analyse`` runs the extractors."""
     digest = hashlib.sha256(extractors_key.encode())
     for g in documents:
-        digest.update(repr((g.source_path, g.start, g.end, g.split, g.group, g.genre, g.doc_type, g.measures)).encode())
+        # a stable form: repr() of a frozenset follows the process's string hashing, and the
+        # key changed (the classifier retrained) with every run
+        digest.update(json.dumps(_stable((g.source_path, g.start, g.end, g.split, g.group, g.genre, g.doc_type, g.measures)), ensure_ascii=False).encode())
         digest.update(hashlib.sha256(open(g.file, "rb").read()).digest())
     return GoldSource(digest.hexdigest(), len(documents), lambda: gold_classified(analyse(documents)))
+
+
+def _stable(value):
+    """``value`` with sets sorted and dataclasses as sorted dicts: the same JSON in every process."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _stable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, (set, frozenset)):
+        return sorted((_stable(v) for v in value), key=lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True))
+    if isinstance(value, (list, tuple)):
+        return [_stable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _stable(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
+    return value
 
 
 def gold_classified(docs: Sequence[AnalysedDocument], codes: Sequence[str] | None = None) -> list[GoldClassified]:

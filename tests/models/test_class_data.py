@@ -68,6 +68,20 @@ def test_class_data_gold_source_key_follows_the_files_and_extractors(tmp_path):
     assert analysed == [documents]
 
 
+def test_class_data_gold_source_key_is_the_same_in_every_process():
+    """The key of the run's training gold (measures hold sets of bodies) does not follow the
+    process's string hashing: a second run finds the model the first trained."""
+    import os
+    import subprocess
+    import sys
+
+    code = "from pipelines.classify import training_gold; g = training_gold(); print(g.key if g else None)"
+    keys = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": seed}).stdout.strip().splitlines()[-1]
+            for seed in ("1", "2", "3")}
+    assert len(keys) == 1
+
+
 def test_class_data_run_gold_never_holds_the_test_part():
     from models.scoring import DEV_GOLD, load_gold
     from pipelines.classify import training_gold
