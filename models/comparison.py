@@ -358,20 +358,8 @@ def compare_city_county(
     left_out = _unlinked(city_rows, county_rows, {link["a"] for link in links}, similarity, settings, ("city_measure_id", "best_county_measure_id"))
     added = _unlinked(county_rows, city_rows, {link["b"] for link in links}, similarity.T, settings, ("county_measure_id", "best_city_measure_id"))
     taken_up, possible = records["taken_up"], records["possible"]
-    categories = sorted({measure_category(r, settings) for r in (*city_rows, *county_rows)})
-    by_category = []
-    for category in categories:
-        by_category.append(
-            {
-                "category": category,
-                "city_measures": sum(measure_category(r, settings) == category for r in city_rows),
-                "county_measures": sum(measure_category(r, settings) == category for r in county_rows),
-                "taken_up": sum(t["category"] == category for t in taken_up),
-                "possible": sum(t["category"] == category for t in possible),
-                "left_out": sum(t["category"] == category for t in left_out),
-                "added": sum(t["category"] == category for t in added),
-            }
-        )
+    by_category = _by_category(settings, {"city_measures": city_rows, "county_measures": county_rows},
+                               {"taken_up": taken_up, "possible": possible, "left_out": left_out, "added": added})
     return {
         "city_measures": len(city_rows),
         "county_measures": len(county_rows),
@@ -402,17 +390,8 @@ def compare_peers(rows_a: Sequence[CatalogueEntry], rows_b: Sequence[CatalogueEn
     possible = [record(link) for link in ordered if link["band"] == "possible"]
     a_only = _unlinked(rows_a, rows_b, {l["a"] for l in links}, similarity, settings, ("a_measure_id", "best_b_measure_id"))
     b_only = _unlinked(rows_b, rows_a, {l["b"] for l in links}, similarity.T, settings, ("b_measure_id", "best_a_measure_id"))
-    by_category = []
-    for category in sorted({measure_category(r, settings) for r in (*rows_a, *rows_b)}):
-        by_category.append({
-            "category": category,
-            "a_measures": sum(measure_category(r, settings) == category for r in rows_a),
-            "b_measures": sum(measure_category(r, settings) == category for r in rows_b),
-            "shared": sum(t["category"] == category for t in shared),
-            "possibly_shared": sum(t["category"] == category for t in possible),
-            "a_only": sum(t["category"] == category for t in a_only),
-            "b_only": sum(t["category"] == category for t in b_only),
-        })
+    by_category = _by_category(settings, {"a_measures": rows_a, "b_measures": rows_b},
+                               {"shared": shared, "possibly_shared": possible, "a_only": a_only, "b_only": b_only})
     return {
         "a_measures": len(rows_a),
         "b_measures": len(rows_b),
@@ -424,6 +403,18 @@ def compare_peers(rows_a: Sequence[CatalogueEntry], rows_b: Sequence[CatalogueEn
         "b_only": b_only,
         "by_category": by_category,
     }
+
+
+def _by_category(settings: ComparisonSettings, measures: Mapping[str, Sequence[CatalogueEntry]], lines: Mapping[str, Sequence[Mapping]]) -> list[dict]:
+    """Per class of either side: how many measures each side has (``measures``) and how many
+    lines of each relation (``lines``, each line with its ``category``)."""
+    categories = sorted({measure_category(r, settings) for rows in measures.values() for r in rows})
+    return [
+        {"category": category,
+         **{name: sum(measure_category(r, settings) == category for r in rows) for name, rows in measures.items()},
+         **{name: sum(t["category"] == category for t in part) for name, part in lines.items()}}
+        for category in categories
+    ]
 
 
 def _unlinked(rows: Sequence[CatalogueEntry], others: Sequence[CatalogueEntry], linked: set[int], similarity: np.ndarray,
