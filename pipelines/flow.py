@@ -231,7 +231,7 @@ def _catalogue(
     missing = [p for p in paths if not Path(p).exists()]
     fingerprint = knowledge_fingerprint()
     merged = Batch(errors=[error_row(p, "no such file or folder", "list") for p in missing])
-    if parallel:  # enough batches for every worker to have some, and never an idle one at the end
+    if parallel:  # about four batches per worker, so that none waits long for the last
         batch_size = max(1, min(batch_size, -(-len(files) // (4 * max(1, parallel)))))
     batches = [files[i : i + batch_size] for i in range(0, len(files), batch_size)]
     arguments = [(chunk, max_bytes, str(cache_dir) if cache_dir else None, fingerprint) for chunk in batches]
@@ -255,8 +255,9 @@ def _catalogue(
     if corrections is None:
         found = [Path(p) / "corrections.yaml" for p in paths if (Path(p) / "corrections.yaml").exists()]
         corrections = str(found[0]) if found else None
-    # quote(): Prefect would walk every field of every measure of a large argument (seconds
-    # per step on a large corpus) looking for futures; the project's own cache keys the steps
+    # quote(): Prefect would walk every field of every measure of a large argument looking for
+    # futures (a minute per step at 1 M characters); NO_CACHE on the tasks: results are not
+    # persisted, so Prefect's default policy would hash these arguments for nothing
     entries, unmatched = classify_catalogue(quote(catalogue_entries(merged)), corrections)
     merged.errors += [error_row(corrections, f"correction for measure {m} matches no measure in this run", "corrections") for m in unmatched]
     clock.lap("classify")
