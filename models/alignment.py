@@ -166,13 +166,13 @@ def _best_in_each_document(similarity: "MeasureSimilarity", vectors, docs: np.nd
     return out
 
 
-def _best_in_documents_indexed(similarity: "MeasureSimilarity", vectors, docs: np.ndarray, index: "IndexSettings", block: int) -> list[dict[int, tuple[int, float]]]:
+def _best_in_documents_indexed(combined: sp.csr_matrix, docs: np.ndarray, index: IndexSettings, block: int) -> list[dict[int, tuple[int, float]]]:
     """As ``_best_in_each_document``, over candidates: two measures are candidates when
     they share features that at most ``max_postings`` measures have (what two texts share
     with hundreds of others says little of them); each measure keeps its ``candidates``
     best by those features, scored exactly. The work grows with the corpus, not its
-    square; a best match reached only through common words is missed."""
-    combined = _combined(similarity, vectors)
+    square; a best match reached only through common words is missed. ``combined``: the
+    measures' vectors whose dot product is their similarity (``_combined``)."""
     postings = np.diff(combined.tocsc().indptr)
     rare = combined[:, np.flatnonzero(postings <= index.max_postings)].tocsr()
     rare_t = rare.T.tocsr()
@@ -303,10 +303,12 @@ def align_measures(
     docs = np.array([doc_index[e.doc_id] for e in out])
     vectors = similarity.vectors([e.text for e in out])
     n = len(out)
-    if n <= settings.index.exact_up_to or similarity.combine != "weighted":
+    # the weighted similarity is a dot product of one matrix: the index and the clusters' sums use it
+    combined = _combined(similarity, vectors) if similarity.combine == "weighted" else None
+    if n <= settings.index.exact_up_to or combined is None:
         best_in_doc = _best_in_each_document(similarity, vectors, docs, len(doc_names), block)
     else:
-        best_in_doc = _best_in_documents_indexed(similarity, vectors, docs, settings.index, block)
+        best_in_doc = _best_in_documents_indexed(combined, docs, settings.index, block)
     edges: list[tuple[float, int, int]] = []
     best: list[tuple[str | None, float | None]] = []
     for i in range(n):
@@ -325,7 +327,7 @@ def align_measures(
     def pair_scores(a: list[int], b: list[int]) -> np.ndarray:
         return similarity.similarity_of_vectors((vectors[0][a], vectors[1][a]), (vectors[0][b], vectors[1][b]))
 
-    labels = _merge_clusters(n, docs, edges, pair_scores, threshold, _combined(similarity, vectors) if similarity.combine == "weighted" else None)
+    labels = _merge_clusters(n, docs, edges, pair_scores, threshold, combined)
     members: dict[int, list[str]] = {}
     for index, label in enumerate(labels):
         members.setdefault(label, []).append(out[index].measure_id)

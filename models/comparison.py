@@ -345,16 +345,7 @@ def compare_city_county(
     links, similarity = decision.links(city_rows, county_rows)
     records = {"taken_up": [], "possible": []}
     for link in links:
-        records[link["band"]].append({
-            "city_measure_id": city_rows[link["a"]].measure_id,
-            "county_measure_id": county_rows[link["b"]].measure_id,
-            "similarity": link["similarity"],
-            "probability": link["probability"],
-            "band": link["band"],
-            "broader": link.get("broader", False),
-            "reasons": link["reasons"],
-            "category": measure_category(city_rows[link["a"]], settings),
-        })
+        records[link["band"]].append(_link_record(link, city_rows, county_rows, ("city_measure_id", "county_measure_id"), settings))
     left_out = _unlinked(city_rows, county_rows, {link["a"] for link in links}, similarity, settings, ("city_measure_id", "best_county_measure_id"))
     added = _unlinked(county_rows, city_rows, {link["b"] for link in links}, similarity.T, settings, ("county_measure_id", "best_city_measure_id"))
     taken_up, possible = records["taken_up"], records["possible"]
@@ -380,14 +371,10 @@ def compare_peers(rows_a: Sequence[CatalogueEntry], rows_b: Sequence[CatalogueEn
     settings = settings or default_comparison_settings()
     links, similarity = decision.links(rows_a, rows_b)
 
-    def record(link: dict) -> dict:
-        return {"a_measure_id": rows_a[link["a"]].measure_id, "b_measure_id": rows_b[link["b"]].measure_id, "similarity": link["similarity"],
-                "probability": link["probability"], "band": link["band"], "broader": link.get("broader", False),
-                "reasons": link["reasons"], "category": measure_category(rows_a[link["a"]], settings)}
-
     ordered = sorted(links, key=lambda l: (-l["probability"], l["a"]))
-    shared = [record(link) for link in ordered if link["band"] == "taken_up"]
-    possible = [record(link) for link in ordered if link["band"] == "possible"]
+    keys = ("a_measure_id", "b_measure_id")
+    shared = [_link_record(link, rows_a, rows_b, keys, settings) for link in ordered if link["band"] == "taken_up"]
+    possible = [_link_record(link, rows_a, rows_b, keys, settings) for link in ordered if link["band"] == "possible"]
     a_only = _unlinked(rows_a, rows_b, {l["a"] for l in links}, similarity, settings, ("a_measure_id", "best_b_measure_id"))
     b_only = _unlinked(rows_b, rows_a, {l["b"] for l in links}, similarity.T, settings, ("b_measure_id", "best_a_measure_id"))
     by_category = _by_category(settings, {"a_measures": rows_a, "b_measures": rows_b},
@@ -403,6 +390,15 @@ def compare_peers(rows_a: Sequence[CatalogueEntry], rows_b: Sequence[CatalogueEn
         "b_only": b_only,
         "by_category": by_category,
     }
+
+
+def _link_record(link: Mapping, rows_a: Sequence[CatalogueEntry], rows_b: Sequence[CatalogueEntry], keys: tuple[str, str],
+                 settings: ComparisonSettings) -> dict:
+    """A link of ``LinkDecision.links`` as the comparison keeps it: both measure ids (under
+    ``keys``), band, probability, similarity, reasons, and the class of ``a``'s measure."""
+    return {keys[0]: rows_a[link["a"]].measure_id, keys[1]: rows_b[link["b"]].measure_id, "similarity": link["similarity"],
+            "probability": link["probability"], "band": link["band"], "broader": link["broader"], "reasons": link["reasons"],
+            "category": measure_category(rows_a[link["a"]], settings)}
 
 
 def _by_category(settings: ComparisonSettings, measures: Mapping[str, Sequence[CatalogueEntry]], lines: Mapping[str, Sequence[Mapping]]) -> list[dict]:

@@ -55,6 +55,11 @@ class Taxonomy:
     def codes(self) -> tuple[str, ...]:
         return tuple(c.code for c in self.categories)
 
+    @property
+    def names(self) -> dict[str, str]:
+        """Each class's code and its Chinese name."""
+        return {c.code: c.name for c in self.categories}
+
     def get(self, code: str) -> Category:
         for category in self.categories:
             if category.code == code:

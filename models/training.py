@@ -140,7 +140,7 @@ class TrainedModel:
     path: Path | None = None  # the saved file, when there is one
 
     def classify(self, inputs: Sequence[ClassifierInput]) -> list[Classification]:
-        names = {c.code: c.name for c in self.taxonomy.categories}
+        names = self.taxonomy.names
         return self.classifier.classify(list(inputs), class_order=self.taxonomy.codes, names=names)
 
     def classify_one(self, text: str, object: str = "", heading: str = "") -> Classification:
@@ -198,7 +198,7 @@ def train_model(
         "userdict_sha256": _userdict_sha256(),
         "taxonomy_path": taxonomy.path,
         "classes": list(taxonomy.codes),
-        "class_names": {c.code: c.name for c in taxonomy.categories},
+        "class_names": taxonomy.names,
         "training_items": len(items),
         "training_sources": sources,
         "gold_places": len({i.group for i in items if i.group}),
@@ -404,7 +404,7 @@ def cue_word_baseline(taxonomy: Taxonomy, settings: Settings | None = None) -> C
     is returned with confidence 0 and marked for review."""
     settings = settings or load_settings()
     heading_weight = settings.baseline_heading_weight
-    names = {c.code: c.name for c in taxonomy.categories}
+    names = taxonomy.names
     cues = [(c.code, tuple(sorted(c.cues, key=len, reverse=True))) for c in taxonomy.categories]
     fallback = taxonomy.fallback or taxonomy.codes[0]
 

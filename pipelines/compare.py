@@ -14,6 +14,7 @@ from models.alignment import align_measures, build_similarity, load_alignment_se
 from extractors.types import CatalogueEntry
 from models.comparison import clusters, comparison_groups, compare_documents, load_comparison_settings
 from models.links import load_link_decision
+from models.taxonomy import load_taxonomy
 from pipelines.outputs import atomic_path, comparison_records, load_source_texts, read_catalogue, read_jsonl, write_jsonl
 from pipelines.reports.wording import load_wording
 from pipelines.reports.workbook import write_comparison_workbook
@@ -21,12 +22,6 @@ from pipelines.reports.workbook import write_comparison_workbook
 MAPPING_NAME = "compare.yaml"
 
 __all__ = ["run_comparison", "default_mapping"]
-
-
-def class_names() -> dict[str, str]:
-    from models.taxonomy import load_taxonomy
-
-    return {c.code: c.name for c in load_taxonomy().categories}
 
 
 def default_mapping(corpus_dirs: list[Path]) -> Path | None:
@@ -91,7 +86,7 @@ def run_comparison(
     workbook = out_dir / "comparison.xlsx"
     try:
         with atomic_path(workbook) as temporary:
-            failures = write_comparison_workbook(temporary, documents, aligned, result, settings, load_wording(), class_names())
+            failures = write_comparison_workbook(temporary, documents, aligned, result, settings, load_wording(), load_taxonomy().names)
     except Exception as exc:  # noqa: BLE001 - comparison.jsonl stands; the row names the workbook, not the folder
         if workbook.is_file():
             workbook.unlink()  # neither half-written nor an earlier run's

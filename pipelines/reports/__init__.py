@@ -105,7 +105,7 @@ def write_reports(
     wording = load_wording(wording_path or DEFAULT_WORDING_PATH)
     settings = wording.settings
     taxonomy = load_taxonomy()
-    class_names = {c.code: c.name for c in taxonomy.categories}
+    class_names = taxonomy.names
     comparison_settings = load_comparison_settings()
 
     in_run = entries is not None
