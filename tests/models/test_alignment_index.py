@@ -44,4 +44,5 @@ def test_alignment_index_pruned_finds_most_best_matches(seed_entries):
     same = sum(r.best_match_id == exact[r.measure_id].best_match_id for r in pruned)
     # a pruned best match is never better than the true one
     assert all((r.best_match_similarity or 0) <= (exact[r.measure_id].best_match_similarity or 0) + 1e-9 for r in pruned)
-    assert same / len(pruned) > 0.5
+    # measured 0.979 on the seed catalogue (802 measures) with these settings
+    assert same / len(pruned) >= 0.95
