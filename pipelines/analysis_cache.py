@@ -51,35 +51,67 @@ def to_json(value: Any) -> Any:
 
 def from_json(kind: Any, value: Any) -> Any:
     """The value of type ``kind`` that ``to_json`` turned into ``value``."""
+    return _converter(kind)(value)
+
+
+@lru_cache(maxsize=None)
+def _converter(kind: Any):
+    """A function turning JSON into ``kind``, built once per type: a cached document holds
+    hundreds of thousands of values, and dispatching on the type for each was most of a
+    warm run's analysis step."""
     origin = typing.get_origin(kind)
     if origin in (typing.Union, types.UnionType):
         options = [a for a in typing.get_args(kind) if a is not type(None)]
-        if value is None:
-            return None
         if len(options) != 1:
             raise TypeError(f"ambiguous type {kind}")
-        return from_json(options[0], value)
+        inner = _converter(options[0])
+        return lambda value: None if value is None else inner(value)
     if dataclasses.is_dataclass(kind):
         hints = _hints(kind)
-        names = {f.name for f in dataclasses.fields(kind)}
-        if set(value) != names:
-            raise ValueError(f"{kind.__name__}: fields {sorted(set(value) ^ names)} differ")
-        return kind(**{name: from_json(hints[name], value[name]) for name in names})
+        fields = [(f.name, _converter(hints[f.name])) for f in dataclasses.fields(kind)]
+        names = {name for name, _ in fields}
+
+        def dataclass_value(value):
+            if value.keys() != names:
+                raise ValueError(f"{kind.__name__}: fields {sorted(set(value) ^ names)} differ")
+            return kind(**{name: convert(value[name]) for name, convert in fields})
+
+        return dataclass_value
     if origin is tuple:
         args = typing.get_args(kind)
         if len(args) == 2 and args[1] is Ellipsis:
-            return tuple(from_json(args[0], v) for v in value)
-        return tuple(from_json(a, v) for a, v in zip(args, value, strict=True))
+            item = _converter(args[0])
+            if item is _identity:
+                return tuple
+            return lambda value: tuple(item(v) for v in value)
+        items = [_converter(a) for a in args]
+        return lambda value: tuple(convert(v) for convert, v in zip(items, value, strict=True))
     if origin in (dict, collections.abc.Mapping) or kind in (dict, Mapping):
         args = typing.get_args(kind) or (str, Any)
-        return {k: from_json(args[1], v) for k, v in value.items()}
+        item = _converter(args[1])
+        return lambda value: {k: item(v) for k, v in value.items()}
     if kind is Any:
-        return value
-    if kind is float and isinstance(value, int) and not isinstance(value, bool):
-        return float(value)
-    if kind in (str, int, float, bool) and not isinstance(value, kind):
-        raise TypeError(f"expected {kind.__name__}, got {type(value).__name__}")
+        return _identity
+    if kind is float:
+        return _float
+    if kind in (str, int, bool):
+        def checked(value, kind=kind):
+            if not isinstance(value, kind):
+                raise TypeError(f"expected {kind.__name__}, got {type(value).__name__}")
+            return value
+
+        return checked
+    return _identity
+
+
+def _identity(value: Any) -> Any:
     return value
+
+
+def _float(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"expected float, got {type(value).__name__}")
+    return float(value)
 
 
 @lru_cache(maxsize=None)

@@ -53,6 +53,8 @@ def run(
         left = "as it was" if folder is None or not folder.written() else "with no run.json (this run had begun replacing files)"
         err_console.print(f"policycat: stopped by {exc.name}; {out} is left {left}", markup=False, soft_wrap=True)
         raise typer.Exit(exc.exit_code) from None
+    if summary.get("reused_from"):
+        console.print(f"nothing changed since the run of {summary['reused_from']}: its files are kept (--no-cache computes them again)")
     console.print(
         f"read {summary['files_read']} sources → {summary['documents']} documents "
         f"({summary['split_files']} files split, {summary['duplicates']} duplicates), "

@@ -21,6 +21,7 @@ from extractors.reading import DEFAULT_MAX_BYTES, list_sources, read_sources
 from extractors.types import CatalogueEntry, DocumentResult, SourceText
 from pipelines import analysis_cache, outputs, publish
 from pipelines.limits import analyse_with_limit, analysis_failure
+from pipelines.run_inputs import run_inputs
 
 CACHE_VERSION = "1"
 
@@ -215,10 +216,26 @@ def catalogue_flow(
     in this process); see ``runnable_flow``.
     """
     with publish.run_folder(out_dir) as folder:
+        started = time.perf_counter()
         cache = (Path(cache_dir) if cache_dir else analysis_cache.default_dir()) if use_cache else None
-        summary = _catalogue(paths, out_dir, batch_size, max_bytes, cache, show_progress, corrections, parallel)
-        summary["manifest"] = str(folder.finish(summary, publish.corpus_fingerprint(list_sources([Path(p) for p in paths]), paths)))
+        corrections = corrections or _corrections_beside(paths)
+        corpus = publish.corpus_fingerprint(list_sources([Path(p) for p in paths]), paths)
+        inputs = run_inputs(corpus, paths, corrections=corrections, options={"max_bytes": max_bytes})
+        # an unchanged corpus (same files, knowledge, models, options) keeps the earlier run's files
+        summary = folder.reuse(inputs) if use_cache else None
+        if summary is not None:
+            summary["seconds"] = {"reused": round(time.perf_counter() - started, 3)}
+            summary["reused_from"] = folder.extra["reused"]
+        else:
+            summary = _catalogue(paths, out_dir, batch_size, max_bytes, cache, show_progress, corrections, parallel)
+        summary["manifest"] = str(folder.finish(summary, corpus, inputs))
     return summary
+
+
+def _corrections_beside(paths: list[str]) -> str | None:
+    """A ``corrections.yaml`` in a corpus folder, read when no other corrections are given."""
+    found = [Path(p) / "corrections.yaml" for p in paths if (Path(p) / "corrections.yaml").is_file()]
+    return str(found[0]) if found else None
 
 
 def _catalogue(
@@ -252,9 +269,6 @@ def _catalogue(
         sources = {s.source_path: s for s in merged.sources}
         merged.results = mark_cross_file_duplicates(merged.results, sources, shared_threshold())
     clock.lap("analyse")
-    if corrections is None:
-        found = [Path(p) / "corrections.yaml" for p in paths if (Path(p) / "corrections.yaml").exists()]
-        corrections = str(found[0]) if found else None
     # quote(): Prefect would walk every field of every measure of a large argument looking for
     # futures (a minute per step at 1 M characters); NO_CACHE on the tasks: results are not
     # persisted, so Prefect's default policy would hash these arguments for nothing

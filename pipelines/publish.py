@@ -69,8 +69,31 @@ class RunFolder:
                 seen[relative] = None
         return list(seen)
 
-    def finish(self, summary: Mapping, corpus: Mapping) -> Path:
-        """Remove an earlier run's leftovers, then write ``run.json``: the run is complete."""
+    def reuse(self, inputs: str) -> dict | None:
+        """The earlier run's summary when it ran on exactly ``inputs`` (``run_inputs``), every
+        step succeeded and its files are still what its manifest lists; its files then count
+        as this run's. None otherwise: the run computes everything."""
+        try:
+            manifest = json.loads(self.previous_manifest or b"null")
+        except ValueError:
+            return None
+        if not isinstance(manifest, dict) or manifest.get("inputs") != inputs or not isinstance(manifest.get("summary"), dict):
+            return None
+        if any(state != "ok" for state in (manifest.get("steps") or {}).values()):
+            return None  # a failed step may have been the machine's (a missing tool): try again
+        files = manifest.get("files") or {}
+        try:
+            if any(file_entry(self.path / name) != entry for name, entry in files.items()):
+                return None
+        except OSError:
+            return None
+        outputs.PUBLISHED.extend(self.path / name for name in files)
+        self.extra["reused"] = manifest.get("finished")
+        return dict(manifest["summary"])
+
+    def finish(self, summary: Mapping, corpus: Mapping, inputs: str | None = None) -> Path:
+        """Remove an earlier run's leftovers, then write ``run.json``: the run is complete.
+        ``inputs``: the run's digest, so that a run on the same inputs can reuse the files."""
         written = self.written()
         for stale in sorted(self._own_files() - set(written)):
             (self.path / stale).unlink(missing_ok=True)
@@ -85,7 +108,11 @@ class RunFolder:
             "steps": {step: ("failed" if (summary.get(step) or {}).get("error") else "ok") for step in ("comparison", "reports")},
             "seconds": dict(summary.get("seconds") or {}),  # wall-clock per step of this run
             "files": {name: file_entry(self.path / name) for name in sorted(written)},
+            "inputs": inputs,
+            "summary": {k: v for k, v in summary.items() if k not in ("manifest", "seconds")},
         }
+        if self.extra.get("reused"):
+            manifest["reused_from"] = self.extra["reused"]  # the files are that run's, unchanged
         with outputs.atomic_write(self.path / MANIFEST, "w", encoding="utf-8") as handle:
             handle.write(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n")
         self.finished = True

@@ -1,0 +1,70 @@
+"""Everything a run's outputs depend on, as one digest: an unchanged corpus re-runs in seconds.
+
+The digest covers the corpus (every listed file by name and bytes, the paths given), the
+files beside it that a run reads (``corrections.yaml``, ``compare.yaml``), the project's
+code and knowledge (every file of ``extractors/``, ``models/`` and ``pipelines/``: cue
+words, taxonomy, templates, trained decision models), the gold the classifier learns from,
+the installed libraries' versions and the run's options. When a folder's ``run.json`` was
+written from the same digest and its files are still what it lists, the run reuses them
+(``publish.RunFolder.reuse``) instead of computing them again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from importlib import metadata
+from pathlib import Path
+from typing import Iterable
+
+from extractors.knowledge import DATA_DIR
+
+ROOT = Path(__file__).resolve().parents[1]
+PROJECT_DIRS = ("extractors", "models", "pipelines")
+BESIDE_CORPUS = ("corrections.yaml", "compare.yaml")  # read from the corpus folders by the run
+VERSION = 1
+
+
+def project_digest(root: Path = ROOT, data_dir: Path = DATA_DIR) -> str:
+    """Every file of the project's packages (code, knowledge, templates, trained models)."""
+    digest = hashlib.sha256()
+    folders = [root / d for d in PROJECT_DIRS] + ([data_dir] if not data_dir.is_relative_to(root) else [])
+    for folder in folders:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(path.relative_to(folder.parent).as_posix().encode())
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def libraries_digest() -> str:
+    """Installed distributions and their versions: a new jieba or scikit-learn changes outputs."""
+    found = sorted({f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions() if d.metadata["Name"]})
+    return hashlib.sha256("\n".join(found).encode()).hexdigest()
+
+
+def beside_corpus(paths: Iterable[str], corrections: str | None) -> dict[str, str]:
+    """sha256 of the side files the run reads: the corrections and the comparison mapping."""
+    found = {}
+    candidates = [Path(p) / name for p in paths if Path(p).is_dir() for name in BESIDE_CORPUS]
+    for path in [*candidates, *([Path(corrections)] if corrections else [])]:
+        if path.is_file():
+            found[str(path)] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return found
+
+
+def run_inputs(corpus: dict, paths: Iterable[str], *, corrections: str | None, options: dict) -> str:
+    """The digest of a run: ``corpus`` is ``publish.corpus_fingerprint``'s record."""
+    from pipelines.classify import training_gold
+
+    gold = training_gold()
+    parts = {
+        "version": VERSION,
+        "corpus": corpus,
+        "beside": beside_corpus(paths, corrections),
+        "project": project_digest(),
+        "gold": gold.key if gold is not None else None,
+        "libraries": libraries_digest(),
+        "options": options,
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
