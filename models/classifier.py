@@ -86,7 +86,10 @@ def share_context(probabilities: np.ndarray, inputs: Sequence[ClassifierInput], 
         return probabilities
     mixed = probabilities.copy()
     weights = np.ones(len(inputs))
-    for key, weight in ((lambda i: i.sentence, share), (lambda i: i.section, section_share)):
+    # the same sentence in two documents is two occurrences: a document's classes do not
+    # depend on what else the corpus holds (and can be kept per document between runs)
+    sentence = lambda i: (i.document, i.sentence) if i.sentence else None  # noqa: E731
+    for key, weight in ((sentence, share), (lambda i: i.section, section_share)):
         if weight <= 0:
             continue
         groups: dict[str, list[int]] = defaultdict(list)

@@ -49,6 +49,7 @@ class ClassifierInput:
     bodies: str = ""  # canonical names of the responsible bodies, space-separated
     genre: str = ""  # the document's doc_type
     section: str = ""  # a key shared by the measures of one section of one document (not a feature)
+    document: str = ""  # the document's id: measures share their sentence only within it (not a feature)
 
     def __post_init__(self) -> None:
         # rows keep the source's script and punctuation; the classifier reads one form
@@ -89,6 +90,7 @@ class ClassifierInput:
             bodies=body_tokens(bodies),
             genre=genre or "",
             section=key,
+            document=document or "",
         )
 
     @classmethod

@@ -1,4 +1,5 @@
-"""The analysis cache: what the extractors found in a source, kept between runs.
+"""The analysis cache: what the extractors found in a source, kept between runs, and what
+was decided and classified from it.
 
 Content-addressed (the key hashes the source's bytes, name and reading, the extractor
 code and knowledge files), stored as checksummed, gzip-compressed JSON: loading an
@@ -155,6 +156,19 @@ def entry_path(folder: Path, key: str) -> Path:
 
 def load(folder: Path, key: str) -> list[DocumentResult] | None:
     """The cached results under ``key``; None when there is no entry or it cannot be trusted."""
+    value = load_value(folder, key)
+    try:
+        return None if value is None else results_from_json(value)
+    except Exception:  # noqa: BLE001 - an entry of another shape is a miss
+        return None
+
+
+def store(folder: Path, key: str, results: Sequence[DocumentResult]) -> Path | None:
+    return store_value(folder, key, results_to_json(results))
+
+
+def load_value(folder: Path, key: str) -> Any:
+    """The JSON value stored under ``key``; None when there is none or it cannot be trusted."""
     path = entry_path(folder, key)
     try:
         raw = gzip.decompress(path.read_bytes())
@@ -164,24 +178,30 @@ def load(folder: Path, key: str) -> list[DocumentResult] | None:
             return None
         if meta.get("size") != len(payload) or meta.get("sha256") != hashlib.sha256(payload).hexdigest():
             return None
-        return results_from_json(json.loads(payload))
+        return json.loads(payload)
     except FileNotFoundError:
         return None
     except Exception:  # noqa: BLE001 - a damaged entry of any kind is a miss
         return None
 
 
-def store(folder: Path, key: str, results: Sequence[DocumentResult]) -> Path | None:
-    """Publish ``results`` under ``key`` (header line, then the JSON payload; gzip around both).
-    A cache that cannot be written costs time only: None, and the run goes on."""
-    payload = json.dumps(results_to_json(results), ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
+def store_value(folder: Path, key: str, value: Any) -> Path | None:
+    """Publish the JSON ``value`` under ``key`` (header line, then the payload; gzip around
+    both). A cache that cannot be written costs time only: None, and the run goes on."""
+    payload = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
     header = json.dumps({"format": FORMAT, "version": VERSION, "key": key, "size": len(payload), "sha256": hashlib.sha256(payload).hexdigest()})
     path = entry_path(folder, key)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with atomic_path(path) as temporary:
-            # mtime=0: the same results give the same bytes
+            # mtime=0: the same value gives the same bytes
             temporary.write_bytes(gzip.compress(header.encode() + b"\n" + payload, compresslevel=5, mtime=0))
     except OSError:
         return None
     return path
+
+
+def derived_key(*parts: Any) -> str:
+    """The key of a value computed from others: ``parts`` are earlier keys, model digests
+    and the like (JSON values)."""
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, ensure_ascii=False).encode()).hexdigest()

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 import os
-from dataclasses import replace
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Mapping
 
 from extractors.types import CatalogueEntry
 
 from models.classifier import ClassifierInput
+from pipelines import analysis_cache
 from models.corrections import apply_corrections, load_corrections
 from models.class_data import GoldSource, gold_source
 from models.scoring import DEV_GOLD, SEEDS_GOLD
@@ -68,10 +69,37 @@ def training_gold() -> GoldSource | None:
     return gold_source(documents, knowledge_fingerprint(), analyse)
 
 
-def classify_entries(entries: list[CatalogueEntry], model) -> list[CatalogueEntry]:
+def classify_entries(entries: list[CatalogueEntry], model, cache: Path | None = None) -> list[CatalogueEntry]:
+    """Every entry with its class. With ``cache`` (the run cache folder), a document whose
+    classifier inputs and model are unchanged keeps its classes from an earlier run; the
+    others are classified together, in one pass."""
     inputs = [ClassifierInput.from_entry(e) for e in entries]
-    classified = model.classify(inputs) if inputs else []
-    return [replace(entry, **c.entry_fields()) for entry, c in zip(entries, classified)]
+    by_document: dict[str, list[int]] = {}
+    for i, entry in enumerate(entries):
+        by_document.setdefault(entry.doc_id, []).append(i)
+    model_id = model.path.name if cache is not None and model.path is not None else None
+    fields: list[dict | None] = [None] * len(entries)
+    todo: list[tuple[str | None, list[int]]] = []
+    for members in by_document.values():
+        key = analysis_cache.derived_key("classes", model_id, [asdict(inputs[i]) for i in members]) if model_id else None
+        kept = analysis_cache.load_value(cache, key) if key else None
+        if isinstance(kept, list) and len(kept) == len(members) and all(isinstance(k, dict) and k.keys() == CLASS_FIELDS for k in kept):
+            for i, value in zip(members, kept):
+                fields[i] = {**value, "secondary_categories": tuple(value["secondary_categories"])}
+        else:
+            todo.append((key, members))
+    pending = [i for _, members in todo for i in members]
+    # classes are decided per document (share_context groups within one), so one pass over
+    # every pending document gives each the classes it would get alone
+    for i, c in zip(pending, model.classify([inputs[i] for i in pending]) if pending else []):
+        fields[i] = c.entry_fields()
+    for key, members in todo:
+        if key:
+            analysis_cache.store_value(cache, key, [{**fields[i], "secondary_categories": list(fields[i]["secondary_categories"])} for i in members])
+    return [replace(entry, **f) for entry, f in zip(entries, fields)]
+
+
+CLASS_FIELDS = {"category", "category_name", "category_scores", "confidence", "secondary_categories", "needs_review"}
 
 
 def correct_entries(entries: list[CatalogueEntry], corrections_path: Path | None, codes) -> tuple[list[CatalogueEntry], list[str]]:

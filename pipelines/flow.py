@@ -50,6 +50,19 @@ def shared_decisions(path: str | None = None):
     return load_decisions(target)
 
 
+@lru_cache(maxsize=1)
+def decisions_digest() -> str:
+    """The trained decision models and the code and settings that apply them (all of
+    ``models/``): decided results are kept per version of those."""
+    from models.decisions import DEFAULT_MODELS_PATH
+
+    models_dir = Path(DEFAULT_MODELS_PATH).resolve().parents[1]
+    digest = hashlib.sha256(Path(DEFAULT_MODELS_PATH).read_bytes())
+    for path in sorted([*models_dir.glob("*.py"), *models_dir.glob("*.yaml")]):
+        digest.update(path.name.encode() + hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
 def knowledge_fingerprint(data_dir: Path = DATA_DIR) -> str:
     """Changes whenever a knowledge file or extractor code changes: the cache key's second half."""
     digest = hashlib.sha256(CACHE_VERSION.encode())
@@ -73,14 +86,19 @@ def analyse_files(files: list[tuple[Path, Path]], *, max_bytes: int, cache_dir: 
     decisions = shared_decisions()
     for source in _sources(files, max_bytes, batch):
         cache_key = analysis_cache.entry_key(source, fingerprint) if cache_dir else None
+        decided_key = analysis_cache.derived_key("decided", cache_key, decisions_digest()) if cache_dir else None
         try:
-            results = analysis_cache.load(cache_dir, cache_key) if cache_dir else None
+            results = analysis_cache.load(cache_dir, decided_key) if cache_dir else None
             if results is None:
-                results = analyse_with_limit(source)  # in a worker, stopped at the time limit
+                # the extractors' candidates are kept apart: a retrained model needs no re-analysis
+                results = analysis_cache.load(cache_dir, cache_key) if cache_dir else None
+                if results is None:
+                    results = analyse_with_limit(source)  # in a worker, stopped at the time limit
+                    if cache_dir:
+                        analysis_cache.store(cache_dir, cache_key, results)
+                results = [decide_document(r, source, decisions) for r in results]
                 if cache_dir:
-                    analysis_cache.store(cache_dir, cache_key, results)
-            # the cache holds the extractors' candidates: a retrained model needs no re-analysis
-            results = [decide_document(r, source, decisions) for r in results]
+                    analysis_cache.store(cache_dir, decided_key, results)
         except Exception as exc:
             batch.errors.append(error_row(source.path, analysis_failure(exc), "analyse"))
             continue
@@ -120,13 +138,15 @@ def document_rows(batch: Batch) -> list[dict]:
 
 
 @task(name="classify catalogue", cache_policy=NO_CACHE)
-def classify_catalogue(entries: list[CatalogueEntry], corrections: str | None) -> tuple[list[CatalogueEntry], list[str]]:
-    """Catalogue class for every measure, then the analysts' corrections on top."""
+def classify_catalogue(entries: list[CatalogueEntry], corrections: str | None, cache_dir: str | None = None) -> tuple[list[CatalogueEntry], list[str]]:
+    """Catalogue class for every measure (kept per document in the run cache), then the
+    analysts' corrections on top."""
     from pipelines.classify import classify_entries, correct_entries, load_model
 
     corrections_path = Path(corrections) if corrections else None
     model = load_model(corrections_path)
-    return correct_entries(classify_entries(entries, model), corrections_path, model.taxonomy.codes)
+    classified = classify_entries(entries, model, Path(cache_dir) if cache_dir else None)
+    return correct_entries(classified, corrections_path, model.taxonomy.codes)
 
 
 @task(name="align measures", cache_policy=NO_CACHE)
@@ -272,7 +292,7 @@ def _catalogue(
     # quote(): Prefect would walk every field of every measure of a large argument looking for
     # futures (a minute per step at 1 M characters); NO_CACHE on the tasks: results are not
     # persisted, so Prefect's default policy would hash these arguments for nothing
-    entries, unmatched = classify_catalogue(quote(catalogue_entries(merged)), corrections)
+    entries, unmatched = classify_catalogue(quote(catalogue_entries(merged)), corrections, str(cache_dir) if cache_dir else None)
     merged.errors += [error_row(corrections, f"correction for measure {m} matches no measure in this run", "corrections") for m in unmatched]
     clock.lap("classify")
     entries = align_catalogue(quote(entries))

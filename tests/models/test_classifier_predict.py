@@ -104,6 +104,16 @@ def test_classifier_predict_sentence_neighbours_share_scores():
     assert np.array_equal(share_context(probabilities, inputs, 0.0), probabilities)
 
 
+def test_classifier_predict_the_same_sentence_in_another_document_is_not_shared():
+    """A document's classes must not depend on what else the corpus holds."""
+    probabilities = np.array([[0.9, 0.1], [0.2, 0.8]])
+    sentence = "加强政协宣传工作，建立委员履职档案。"
+    inputs = [ClassifierInput("加强政协宣传工作", sentence=sentence, document="甲#1"), ClassifierInput("建立委员履职档案", sentence=sentence, document="乙#1")]
+    assert np.array_equal(share_context(probabilities, inputs, 1.0), probabilities)
+    same = [replace(i, document="甲#1") for i in inputs]
+    assert not np.array_equal(share_context(probabilities, same, 1.0), probabilities)
+
+
 def test_classifier_predict_input_from_catalogue_entry():
     row = entry(
         "m1",
