@@ -134,7 +134,7 @@ def test_classifier_predict_input_from_catalogue_entry():
     # the measures under one heading of one document share a section key, nobody else does
     assert item.section == ClassifierInput.from_entry(replace(row, text="完善考核办法")).section
     assert item.section != ClassifierInput.from_entry(replace(row, doc_id="乙#1")).section
-    assert ClassifierInput.from_entry(entry("m2", text="建立委员履职档案")) == ClassifierInput("建立委员履职档案")
+    assert ClassifierInput.from_entry(entry("m2", text="建立委员履职档案")) == ClassifierInput("建立委员履职档案", document="甲#1")
 
 
 def test_classifier_predict_heading_that_is_the_measure_gives_way_to_the_one_above():
