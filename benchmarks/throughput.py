@@ -39,7 +39,7 @@ GWR = SHARED / "corpora" / "gwr" / "government_work_reports.jsonl"
 DEV = SHARED / "corpora" / "dev"
 RESULTS = Path(__file__).with_name("RESULTS.md")
 DOC_CHARS = 20_000  # about a long 实施意见 or work report
-STEPS = ("analyse", "classify", "align", "write", "compare", "report")
+STEPS = ("inputs", "reused", "analyse", "classify", "align", "write", "compare", "report")
 
 
 def paragraphs() -> list[str]:

@@ -242,12 +242,14 @@ def catalogue_flow(
         corpus = publish.corpus_fingerprint(list_sources([Path(p) for p in paths]), paths)
         inputs = run_inputs(corpus, paths, corrections=corrections, options={"max_bytes": max_bytes})
         # an unchanged corpus (same files, knowledge, models, options) keeps the earlier run's files
+        checked = round(time.perf_counter() - started, 3)
         summary = folder.reuse(inputs) if use_cache else None
         if summary is not None:
-            summary["seconds"] = {"reused": round(time.perf_counter() - started, 3)}
+            summary["seconds"] = {"inputs": checked, "reused": round(time.perf_counter() - started - checked, 3)}
             summary["reused_from"] = folder.extra["reused"]
         else:
             summary = _catalogue(paths, out_dir, batch_size, max_bytes, cache, show_progress, corrections, parallel)
+            summary["seconds"] = {"inputs": checked, **summary["seconds"]}
         summary["manifest"] = str(folder.finish(summary, corpus, inputs))
     return summary
 

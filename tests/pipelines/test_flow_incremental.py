@@ -37,7 +37,7 @@ def test_unchanged_corpus_keeps_the_files_and_a_changed_one_is_computed_again(pr
     files = _manifest(out)["files"]
     second = catalogue_flow([str(corpus)], str(out), show_progress=False, cache_dir=str(cache))
     manifest = _manifest(out)
-    assert manifest["reused_from"] and set(manifest["seconds"]) == {"reused"}
+    assert manifest["reused_from"] and set(manifest["seconds"]) == {"inputs", "reused"}
     assert manifest["files"] == files and verify(out) == []
     assert {k: second[k] for k in ("measures", "documents", "failed")} == {k: first[k] for k in ("measures", "documents", "failed")}
 
