@@ -50,13 +50,20 @@ def test_flow_run_bad_files_do_not_stop_the_run(prefect_harness, mixed_corpus, t
 
 
 def test_flow_run_unchanged_corpus_uses_cache(prefect_harness, tmp_path):
-    out, cache = tmp_path / "out", tmp_path / "cache"
-    first = catalogue_flow([str(CORPUS)], str(out), show_progress=False, cache_dir=str(cache))
-    cached = list(cache.rglob("*.json.gz"))
-    assert len(cached) == first["files_read"]
-    assert not (out / ".cache").exists()  # the cache is kept out of the output folder
-    second = catalogue_flow([str(CORPUS)], str(out), show_progress=False, cache_dir=str(cache))
+    """Into another folder (nothing to reuse) the same corpus is computed from the cache alone:
+    every file's analysis, decisions and every document's classes were stored by the first run."""
+    cache = tmp_path / "cache"
+    first = catalogue_flow([str(CORPUS)], str(tmp_path / "a"), show_progress=False, cache_dir=str(cache))
+    cached = {p: p.stat().st_mtime_ns for p in cache.rglob("*.json.gz")}
+    # per file: candidates and decided results; per document: its classes
+    assert len(cached) == 2 * first["files_read"] + first["documents"]
+    assert not (tmp_path / "a" / ".cache").exists()  # the cache is kept out of the output folder
+    second = catalogue_flow([str(CORPUS)], str(tmp_path / "b"), show_progress=False, cache_dir=str(cache))
+    assert {p: p.stat().st_mtime_ns for p in cache.rglob("*.json.gz")} == cached
     for summary in (first, second):
         summary["reports"].pop("seconds")  # wall-clock time of the report step
-        assert set(summary.pop("seconds")) == {"analyse", "classify", "align", "write", "compare", "report"}  # and of every step
-    assert second == first
+        assert set(summary.pop("seconds")) == {"inputs", "analyse", "classify", "align", "write", "compare", "report"}
+    counts = ("files_read", "documents", "measures", "failed", "duplicates")
+    assert {k: second[k] for k in counts} == {k: first[k] for k in counts}
+    for name in ("catalogue.jsonl", "documents.jsonl", "catalogue.xlsx"):
+        assert (tmp_path / "b" / name).read_bytes() == (tmp_path / "a" / name).read_bytes(), name

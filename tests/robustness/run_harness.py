@@ -39,11 +39,19 @@ def start(out: Path, cache: Path, *extra: str, corpus: Path = CORPUS) -> subproc
     )
 
 
-def run(out: Path, cache: Path, *extra: str, timeout: float = 400) -> subprocess.CompletedProcess:
+def run(out: Path, cache: Path, *extra: str, timeout: float = 400, corpus: Path = CORPUS) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [*POLICYCAT, "run", str(CORPUS), "-o", str(out), *extra], env=environment(cache), cwd=ROOT,
+        [*POLICYCAT, "run", str(corpus), "-o", str(out), *extra], env=environment(cache), cwd=ROOT,
         capture_output=True, text=True, timeout=timeout,
     )
+
+
+def moved_corpus(folder: Path) -> Path:
+    """The seed corpus copied elsewhere: a run from it analyses nothing again (its files' bytes
+    are cached) but does not reuse a folder written from ``corpora/`` (the paths differ), so it
+    writes every output, as a run after an edit does."""
+    shutil.copytree(CORPUS, folder)
+    return folder
 
 
 def state(folder: Path) -> dict[str, bytes]:

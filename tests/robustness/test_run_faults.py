@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from pipelines.classify import cache_dir
-from run_harness import alive, children, copy_folder, manifest, run, signal_group, start, state, temporaries, wait_for
+from run_harness import alive, children, copy_folder, manifest, moved_corpus, run, signal_group, start, state, temporaries, wait_for
 
 
 def mismatches(folder: Path) -> list[str]:
@@ -60,7 +60,8 @@ def test_run_kill_9_never_leaves_run_json_vouching_for_a_wrong_file(previous, tm
     freeze is a real kill -9. The next run takes the dead run's lock over and completes."""
     source, before, cache = previous
     out = copy_folder(source, tmp_path / "out")
-    process = start(out, cache)
+    corpus = moved_corpus(tmp_path / "corpus")
+    process = start(out, cache, corpus=corpus)
     server = []
     frozen_during = set()
     try:
@@ -99,7 +100,7 @@ def test_run_kill_9_never_leaves_run_json_vouching_for_a_wrong_file(previous, tm
     assert entries
     entries[0].write_bytes(entries[0].read_bytes()[:100])
     entries[-1].write_bytes(gzip.compress(b"{}\n[]"))
-    again = run(out, cache)
+    again = run(out, cache, corpus=corpus)
     assert again.returncode == 0, again.stderr[-2000:]
     assert "analysis failed" not in (out / "errors.jsonl").read_text(encoding="utf-8")
     assert not mismatches(out) and manifest(out) is not None
@@ -154,7 +155,7 @@ def test_run_stop_while_writing_leaves_no_half_file(previous, tmp_path):
     """SIGTERM once the run has replaced a file: no temporary file stays, no run.json, every file whole."""
     source, before, cache = previous
     out = copy_folder(source, tmp_path / "out")
-    process = start(out, cache)
+    process = start(out, cache, corpus=moved_corpus(tmp_path / "corpus"))
     try:
         # documents.jsonl is in place once the catalogue is being written
         assert wait_for(lambda: any(n.startswith(".catalogue.tmp-") for n in temporaries(out)), 300, step=0.002)
