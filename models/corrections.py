@@ -54,6 +54,7 @@ class Correction:
     text: str | None = None
     object: str | None = None
     heading: str | None = None
+    confirmed: str | None = None  # the class an analyst accepted as it was (a review's 接受)
     path: str = ""
     line: int | None = None
 
@@ -184,6 +185,8 @@ def apply_corrections(
         if correction is not None:
             present.add(correction.measure_id)
             changes: dict = {"corrected": True}
+            if correction.confirmed is not None and correction.category is None:
+                changes["needs_review"] = False
             if correction.category is not None:
                 if entry.category != correction.category and entry.predicted_category is None:
                     changes["predicted_category"] = entry.category

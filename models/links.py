@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import Mapping, Sequence
 
 import numpy as np
 from pydantic import Field
@@ -259,6 +259,9 @@ class LinkDecision:
     model: LinkModel
     settings: LinksSettings
     synonyms: Synonyms
+    # an analyst's verdicts, (a measure_id, b measure_id) -> accepted: a pair accepted is a link
+    # (承接) whatever the model says, one rejected is never linked
+    reviewed: Mapping[tuple[str, str], bool] = field(default_factory=dict)
 
     def links(self, rows_a: Sequence[CatalogueEntry], rows_b: Sequence[CatalogueEntry]) -> tuple[list[dict], np.ndarray]:
         """The links of two documents' measures, one to one, each with its band, probability,
@@ -266,15 +269,35 @@ class LinkDecision:
         features = pair_features(rows_a, rows_b, self.synonyms)
         similarity = 0.5 * (features[:, :, 0] + features[:, :, 1]) if features.size else np.zeros((len(rows_a), len(rows_b)))
         probability = self.model.probability(features)
+        decided = self._apply_review(probability, rows_a, rows_b)
         names = self.settings.reasons
         out = []
         for link in match_one_to_one(probability, self.settings):
+            if (link.a, link.b) in decided:
+                out.append({"a": link.a, "b": link.b, "band": link.band, "probability": link.probability, "broader": link.broader,
+                            "similarity": round(float(similarity[link.a, link.b]), 4), "reasons": [names.get("reviewed", "reviewed")]})
+                continue
             reasons = [names.get(r, r) for r in self.model.reasons(features[link.a, link.b])]
             if link.broader:
                 reasons.append(names.get("broader", "broader"))
             out.append({"a": link.a, "b": link.b, "band": link.band, "probability": link.probability, "broader": link.broader,
                         "similarity": round(float(similarity[link.a, link.b]), 4), "reasons": reasons})
         return out, similarity
+
+
+    def _apply_review(self, probability: np.ndarray, rows_a: Sequence[CatalogueEntry], rows_b: Sequence[CatalogueEntry]) -> set[tuple[int, int]]:
+        """Set the reviewed pairs' probabilities (1 accepted, 0 rejected); their positions."""
+        if not self.reviewed or not probability.size:
+            return set()
+        index_a = {r.measure_id: i for i, r in enumerate(rows_a)}
+        index_b = {r.measure_id: j for j, r in enumerate(rows_b)}
+        accepted = set()
+        for (a, b), verdict in self.reviewed.items():
+            if a in index_a and b in index_b:
+                probability[index_a[a], index_b[b]] = 1.0 if verdict else 0.0
+                if verdict:
+                    accepted.add((index_a[a], index_b[b]))
+        return accepted
 
 
 def load_link_decision(model_path: Path | None = None, settings_path: Path = LINKS_SETTINGS_PATH) -> LinkDecision:

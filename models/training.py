@@ -100,10 +100,11 @@ def build_training_set(
 
 def _correction_item(correction, codes: set[str], weight: float) -> TrainingItem | None:
     if isinstance(correction, Correction):
-        if correction.reject or correction.category not in codes or not correction.text:
+        label = correction.category or correction.confirmed
+        if correction.reject or label not in codes or not correction.text:
             return None
         source = ClassifierInput(correction.text, correction.object or "", correction.heading or "")
-        return TrainingItem(source, correction.category, weight, "correction")
+        return TrainingItem(source, label, weight, "correction")
     entry = correction
     if not entry.corrected or entry.rejected or entry.category not in codes or not entry.text:
         return None
@@ -319,7 +320,7 @@ def load_or_train(
     cache_dir: str | Path,
     taxonomy_path: str | Path,
     gold: GoldSource | None = None,
-    corrections_path: str | Path | None = None,
+    corrections_path: str | Path | Sequence[Correction] | None = None,
     *,
     settings_path: str | Path = DEFAULT_SETTINGS_PATH,
     cross_validate: bool = True,
@@ -334,9 +335,10 @@ def load_or_train(
     cache_dir = Path(cache_dir)
     taxonomy = load_taxonomy(taxonomy_path)
     settings = load_settings(settings_path)
-    corrections = []
-    if corrections_path is not None and Path(corrections_path).exists():
-        corrections = load_corrections(corrections_path, codes=taxonomy.codes)
+    if isinstance(corrections_path, (str, Path)):  # a corrections.yaml; or the corrections already read
+        corrections = load_corrections(corrections_path, codes=taxonomy.codes) if Path(corrections_path).exists() else []
+    else:
+        corrections = list(corrections_path or ())
     base = build_training_set(taxonomy, (), corrections, settings=settings)
     expected = {
         "training_sha256": training_sha256(base),

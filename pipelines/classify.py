@@ -6,17 +6,17 @@ import logging
 import os
 from dataclasses import asdict, replace
 from pathlib import Path
-from typing import Mapping
+from typing import Mapping, Sequence
 
 from extractors.types import CatalogueEntry
 
 from models.classifier import ClassifierInput
 from pipelines import analysis_cache
-from models.corrections import apply_corrections, load_corrections
+from models.corrections import Correction, apply_corrections, load_corrections
 from models.class_data import GoldSource, gold_source
 from models.scoring import DEV_GOLD, SEEDS_GOLD
 from models.settings import load_settings
-from models.taxonomy import DEFAULT_TAXONOMY_PATH
+from models.taxonomy import DEFAULT_TAXONOMY_PATH, load_taxonomy
 from models.training import load_or_train
 
 CACHE_ENV = "POLICYCAT_CACHE"
@@ -39,9 +39,26 @@ def classifier_dir(environ: Mapping[str, str] = os.environ) -> Path:
     return cache_dir(environ) / "classifier"
 
 
-def load_model(corrections: Path | None = None, *, retrain: bool = False):
-    """The saved model, retrained when the taxonomy, gold, extractors or corrections changed."""
-    return load_or_train(classifier_dir(), DEFAULT_TAXONOMY_PATH, training_gold(), corrections, retrain=retrain)
+def load_model(corrections: Path | Sequence[Correction] | None = None, *, retrain: bool = False):
+    """The saved model, retrained when the taxonomy, gold, extractors or corrections changed.
+    ``corrections``: a review file (``read_review_file``) or the corrections read from one."""
+    if isinstance(corrections, (str, Path)):
+        corrections = read_review_file(Path(corrections), load_taxonomy()).corrections
+    return load_or_train(classifier_dir(), DEFAULT_TAXONOMY_PATH, training_gold(), corrections or (), retrain=retrain)
+
+
+def read_review_file(path: Path | None, taxonomy=None):
+    """An analyst's review: a ``catalogue.xlsx`` whose 复核 sheets were filled in, or a
+    ``corrections.yaml``. Raises ``DataError`` naming the file, sheet and row of each problem."""
+    from pipelines.reports.review import Review, read_review
+    from pipelines.reports.wording import load_wording
+
+    if path is None or not Path(path).exists():
+        return Review()
+    taxonomy = taxonomy or load_taxonomy()
+    if Path(path).suffix.lower() in (".xlsx", ".xlsm"):
+        return read_review(path, load_wording(), taxonomy.codes, taxonomy.names)
+    return Review(tuple(load_corrections(path, codes=taxonomy.codes)), {}, str(path))
 
 
 def training_gold() -> GoldSource | None:
@@ -102,8 +119,8 @@ def classify_entries(entries: list[CatalogueEntry], model, cache: Path | None = 
 CLASS_FIELDS = {"category", "category_name", "category_scores", "confidence", "secondary_categories", "needs_review"}
 
 
-def correct_entries(entries: list[CatalogueEntry], corrections_path: Path | None, codes) -> tuple[list[CatalogueEntry], list[str]]:
-    """Apply ``corrections.yaml``; ids that match no measure come back to be reported."""
-    if corrections_path is None or not corrections_path.exists():
+def correct_entries(entries: list[CatalogueEntry], review) -> tuple[list[CatalogueEntry], list[str]]:
+    """Apply a review's corrections; ids that match no measure come back to be reported."""
+    if not review.corrections:
         return entries, []
-    return apply_corrections(entries, load_corrections(corrections_path, codes=codes))
+    return apply_corrections(entries, review.corrections)

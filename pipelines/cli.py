@@ -20,6 +20,71 @@ console = Console()
 err_console = Console(stderr=True)
 
 
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            found = version("policycat")
+        except PackageNotFoundError:  # run from a checkout that was never installed
+            found = "unknown (not installed)"
+        console.print(f"policycat {found}", markup=False, highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version and exit.")) -> None:
+    """Turn Chinese policy texts about 政协 work into a structured requirement catalogue."""
+
+
+def _fail(message: str, code: int = 2):
+    """One line on stderr and the exit code: an input the command cannot use."""
+    err_console.print(f"policycat: {message}", markup=False, highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+def _check_inputs(paths: list[Path]) -> None:
+    """Every path given exists and together they hold a document, before anything is written."""
+    from extractors.reading import FORMATS, list_sources
+
+    missing = [str(p) for p in paths if not p.exists() and not p.is_symlink()]
+    if missing:
+        _fail("no such file or folder: " + ", ".join(missing) + "; nothing was written")
+    if not list_sources(paths):
+        kinds = " ".join(sorted(FORMATS))
+        _fail(f"no documents in {', '.join(map(str, paths))} (looked for {kinds}); nothing was written")
+
+
+def _check_review(corrections: Path | None, paths: list[Path], out: Path) -> None:
+    """The review the run is to apply can be read; and a review filled into the output
+    folder's catalogue.xlsx is not overwritten by a run that was not asked to apply it."""
+    from extractors.knowledge import DataError
+    from pipelines.classify import read_review_file
+    from pipelines.publish import verify
+
+    if corrections is not None and not corrections.is_file():
+        _fail(f"no such corrections file: {corrections}; nothing was written")
+    chosen = corrections or next((p / "corrections.yaml" for p in paths if (p / "corrections.yaml").is_file()), None)
+    try:
+        read_review_file(chosen)
+    except DataError as exc:
+        _fail(f"the review in {chosen} cannot be applied; nothing was written:\n" + str(exc))
+    workbook = out / "catalogue.xlsx"
+    if corrections is None and workbook.is_file() and any(p.startswith("catalogue.xlsx") for p in verify(out)):
+        try:
+            review = read_review_file(workbook)
+        except DataError:
+            return
+        decided = len(review.corrections) + len(review.links)
+        if decided:
+            _fail(f"{workbook} was edited after its run and holds {decided} review decisions: apply them with "
+                  f"--corrections {workbook}, or move the file away; nothing was written")
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
 @app.command()
 def run(
     paths: list[Path] = typer.Argument(..., help="Files or folders of documents (txt, md, docx, pdf, html; JSON Lines, one record a document)."),
@@ -30,11 +95,17 @@ def run(
     no_cache: bool = typer.Option(False, "--no-cache", help="Re-analyse files even when unchanged."),
     workers: int = typer.Option(1, min=1, help="Analyse files in this many local processes (a local Dask cluster when more than 1)."),
     dask: str = typer.Option(None, help="Analyse files on the Dask cluster at this scheduler address (tcp://host:8786); its workers need this project installed."),
+    corrections: Optional[Path] = typer.Option(
+        None, "--corrections", help="An analyst's review to apply: a catalogue.xlsx whose 复核 sheets were filled in, or a corrections.yaml "
+        "(default: corrections.yaml in the corpus folder, when there is one).",
+    ),
 ) -> None:
     """Run the whole flow: read, split, analyse, extract, classify, compare, write catalogue and reports to outputs/."""
     from pipelines.publish import OutputFolderError, run_folder
     from pipelines.runtime import RunInterrupted, prefect_server, stop_on_signals
 
+    _check_inputs(paths)
+    _check_review(corrections, paths, out)
     folder = None
     try:
         with stop_on_signals(), run_folder(out) as folder:
@@ -44,7 +115,8 @@ def run(
             with prefect_server():
                 flow, parallel = runnable_flow(workers, dask)
                 summary = flow(
-                    [str(p) for p in paths], str(out), batch_size=batch_size, max_bytes=int(max_mb * 2**20), use_cache=not no_cache, parallel=parallel
+                    [str(p) for p in paths], str(out), batch_size=batch_size, max_bytes=int(max_mb * 2**20), use_cache=not no_cache, parallel=parallel,
+                    corrections=str(corrections) if corrections else None,
                 )
     except OutputFolderError as exc:
         err_console.print(f"policycat: {exc}", markup=False, soft_wrap=True)
@@ -54,26 +126,50 @@ def run(
         err_console.print(f"policycat: stopped by {exc.name}; {out} is left {left}", markup=False, soft_wrap=True)
         raise typer.Exit(exc.exit_code) from None
     if summary.get("reused_from"):
-        console.print(f"nothing changed since the run of {summary['reused_from']}: its files are kept (--no-cache computes them again)")
-    console.print(
-        f"read {summary['files_read']} sources → {summary['documents']} documents "
-        f"({summary['split_files']} files split, {summary['duplicates']} duplicates), "
-        f"{summary['measures']} measures; failed {summary['failed']}"
-    )
+        console.print(f"nothing changed since the run of {summary['reused_from']}: its files are kept", markup=False, highlight=False)
+        console.print("(--no-cache computes them again)", markup=False, highlight=False)
+    for line in summary_lines(summary):
+        console.print(line, markup=False, highlight=False)
     for step in ("comparison", "reports"):
         if summary.get(step, {}).get("error"):
-            console.print(f"[red]{step} failed: {summary[step]['error']}[/red] (the catalogue is written)")
-    files = [f for f in summary.get("reports", {}).get("files") or [] if Path(f).parent.name != "charts"]
-    if files:
-        console.print("reports: " + ", ".join(Path(f).name for f in files))
+            console.print(f"[red]{step} failed: {escape(summary[step]['error'])}[/red] (the catalogue is written)")
     late = late_error_rows(summary)
     for row in late:
         console.print(f"[yellow]{escape(row['stage'])}: {escape(str(row['path']))}: {escape(row['reason'])}[/yellow]", highlight=False)
     if summary["failed"] or late:
-        console.print(f"[yellow]every problem is listed in {out / 'errors.jsonl'}[/yellow]")
-    console.print(f"outputs written to [bold]{out}/[/bold]")
+        console.print(f"[yellow]every problem is listed in {escape(str(out / 'errors.jsonl'))}[/yellow]")
+    console.print(f"written to {out}/: " + ", ".join(written_names(summary)), markup=False, highlight=False)
     if strict and (summary["failed"] or late):
         raise typer.Exit(1)
+
+
+def summary_lines(summary: dict) -> list[str]:
+    """The run's counts in short lines: each fits 80 columns, in a terminal or a pipe."""
+    read = f"read {plural(summary['files_read'], 'file')}: {plural(summary['documents'], 'document')}"
+    parts = [plural(summary["split_files"], "file") + " split"] if summary["split_files"] else []
+    parts += [plural(summary["duplicates"], "duplicate")] if summary["duplicates"] else []
+    if parts:
+        read += f" ({', '.join(parts)})"
+    found = f"{plural(summary['measures'], 'measure')}"
+    if summary.get("needs_review"):
+        found += f", {summary['needs_review']} to review"
+    if summary.get("corrected"):
+        found += f", {summary['corrected']} corrected by the review"
+    return [read, f"{found}; {summary['failed']} failed"]
+
+
+def written_names(summary: dict) -> list[str]:
+    """Every file the run's run.json lists, folders of many files (charts, texts) as one."""
+    try:
+        files = sorted(json.loads(Path(summary["manifest"]).read_text(encoding="utf-8"))["files"])
+    except (KeyError, OSError, ValueError):
+        files = []
+    top = [f for f in files if "/" not in f]
+    folders = {}
+    for f in files:
+        if "/" in f:
+            folders.setdefault(f.split("/", 1)[0], []).append(f)
+    return [*top, *(f"{name}/ ({len(found)})" for name, found in sorted(folders.items())), "run.json"]
 
 
 def late_error_rows(summary: dict) -> list[dict]:
@@ -86,31 +182,54 @@ def late_error_rows(summary: dict) -> list[dict]:
     return rows
 
 
+INGEST_COLUMNS = ("file", "format", "encoding", "doc", "type", "level", "region", "title", "problem")
+
+
 @app.command()
 def ingest(
     paths: list[Path] = typer.Argument(..., help="Files or folders to look at."),
     max_mb: float = typer.Option(20.0, help="Refuse files larger than this many MB."),
+    format: str = typer.Option(None, "--format", help="table, tsv or json (one object a line); default: table on a terminal, tsv in a pipe."),
 ) -> None:
     """Read files and print what was found: documents, types, levels, regions, problems."""
+    chosen = format or ("table" if sys.stdout.isatty() else "tsv")
+    if chosen not in ("table", "tsv", "json"):
+        _fail(f"--format {chosen}: use table, tsv or json")
+    missing = [str(p) for p in paths if not p.exists() and not p.is_symlink()]
+    if missing:
+        _fail("no such file or folder: " + ", ".join(missing))
     from extractors.documents import load_resources, process_source
     from extractors.errors import SourceError
     from extractors.reading import list_sources, read_sources
 
     resources = load_resources(measures=False)
-    table = Table("file", "format", "encoding", "doc", "type", "level", "region", "title / problem", show_lines=False)
+    rows = []
     for path, root in list_sources(paths):
         for source in read_sources(path, root, max_bytes=int(max_mb * 2**20)):
             if isinstance(source, SourceError):
-                table.add_row(source.path, path.suffix.lstrip("."), "", "", "", "", "", f"[red]{source.reason}[/red]")
+                rows.append(dict(zip(INGEST_COLUMNS, (source.path, path.suffix.lstrip("."), "", "", "", "", "", "", source.reason))))
                 continue
             for result in process_source(source, resources):
                 doc = result.document
-                title = (doc.title or "")[:40] + (f" [yellow](duplicate of {doc.duplicate_of})[/yellow]" if doc.duplicate_of else "")
-                table.add_row(
+                problem = f"duplicate of {doc.duplicate_of}" if doc.duplicate_of else ""
+                rows.append(dict(zip(INGEST_COLUMNS, (
                     source.source_path, source.format, source.encoding or "", doc.doc_id.rsplit("#", 1)[-1],
-                    doc.doc_type or "", doc.level or "", doc.region.name, title,
-                )
-    console.print(table)
+                    doc.doc_type or "", doc.level or "", doc.region.name or "", doc.title or "", problem,
+                ))))
+    if chosen == "json":
+        for row in rows:
+            sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+    elif chosen == "tsv":
+        clean = lambda v: str(v).replace("\t", " ").replace("\n", " ")  # noqa: E731
+        sys.stdout.write("\t".join(INGEST_COLUMNS) + "\n")
+        for row in rows:
+            sys.stdout.write("\t".join(clean(row[c]) for c in INGEST_COLUMNS) + "\n")
+    else:
+        table = Table(*INGEST_COLUMNS[:-2], "title / problem", show_lines=False)
+        for row in rows:
+            note = f"[red]{escape(row['problem'])}[/red]" if not row["doc"] else (f" [yellow]({escape(row['problem'])})[/yellow]" if row["problem"] else "")
+            table.add_row(*(escape(str(row[c])) for c in INGEST_COLUMNS[:-2]), escape(row["title"][:40]) + note)
+        console.print(table)
 
 
 @app.command()

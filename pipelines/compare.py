@@ -8,6 +8,7 @@ sheet per table, every count backed by measure ids in another sheet).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from models.alignment import align_measures, build_similarity, load_alignment_settings
@@ -40,13 +41,15 @@ def run_comparison(
     documents: list[dict] | None = None,
     entries: list[CatalogueEntry] | None = None,
     texts: dict[str, str] | None = None,
+    reviewed_links: dict | None = None,
 ) -> tuple[dict, dict]:
     """Compare the documents of a run; write ``comparison.xlsx`` and ``comparison.jsonl`` into ``out_dir``.
 
     The flow hands over its documents, entries and source texts; a standalone
     ``policycat compare`` reads them from what the run wrote. ``mapping`` is a group
     file (see ``models.comparison.load_compare_mapping``); None means groups from
-    metadata only. Returns the summary and the comparison result.
+    metadata only; ``reviewed_links`` an analyst's verdicts on links ((a, b) → accepted).
+    Returns the summary and the comparison result.
     """
     out_dir = Path(out_dir)
     documents = read_jsonl(out_dir / "documents.jsonl") if documents is None else documents
@@ -67,7 +70,8 @@ def run_comparison(
         groups = []
         warnings.append("目录中没有举措，无从对比")
     # documents marked duplicate_of are in no group; their measures still get clusters and concreteness (flagged)
-    result = compare_documents(documents, aligned, texts, groups, load_link_decision(), settings)
+    decision = replace(load_link_decision(), reviewed=dict(reviewed_links or {}))
+    result = compare_documents(documents, aligned, texts, groups, decision, settings)
     found = clusters(aligned)
     summary = {  # comparison.jsonl's first record: what was found, not where this run wrote it
         "mapping": str(mapping) if mapping else None,

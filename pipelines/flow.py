@@ -138,15 +138,14 @@ def document_rows(batch: Batch) -> list[dict]:
 
 
 @task(name="classify catalogue", cache_policy=NO_CACHE)
-def classify_catalogue(entries: list[CatalogueEntry], corrections: str | None, cache_dir: str | None = None) -> tuple[list[CatalogueEntry], list[str]]:
+def classify_catalogue(entries: list[CatalogueEntry], review, cache_dir: str | None = None) -> tuple[list[CatalogueEntry], list[str]]:
     """Catalogue class for every measure (kept per document in the run cache), then the
-    analysts' corrections on top."""
+    analyst's review on top (``pipelines.reports.review.Review``)."""
     from pipelines.classify import classify_entries, correct_entries, load_model
 
-    corrections_path = Path(corrections) if corrections else None
-    model = load_model(corrections_path)
+    model = load_model(review.corrections)
     classified = classify_entries(entries, model, Path(cache_dir) if cache_dir else None)
-    return correct_entries(classified, corrections_path, model.taxonomy.codes)
+    return correct_entries(classified, review)
 
 
 @task(name="align measures", cache_policy=NO_CACHE)
@@ -158,26 +157,30 @@ def align_catalogue(entries: list[CatalogueEntry]) -> list[CatalogueEntry]:
 
 
 @task(name="compare documents", cache_policy=NO_CACHE)
-def compare_outputs(out_dir: str, corpus_dirs: list[str], documents: list[dict], entries: list[CatalogueEntry], texts: dict[str, str]) -> tuple[dict, dict | None]:
-    """City vs county and peer comparison of this run's values; a failure here keeps the catalogue."""
+def compare_outputs(
+    out_dir: str, corpus_dirs: list[str], documents: list[dict], entries: list[CatalogueEntry], texts: dict[str, str], links: dict | None = None
+) -> tuple[dict, dict | None]:
+    """City vs county and peer comparison of this run's values (``links``: the review's
+    verdicts on links); a failure here keeps the catalogue."""
     from pipelines.compare import default_mapping, run_comparison
 
     roots = [Path(p) for p in corpus_dirs]
     try:
-        return run_comparison(Path(out_dir), roots, default_mapping(roots), documents=documents, entries=entries, texts=texts)
+        return run_comparison(Path(out_dir), roots, default_mapping(roots), documents=documents, entries=entries, texts=texts, reviewed_links=links)
     except Exception as exc:  # noqa: BLE001 - reported in errors.jsonl, the catalogue stands
         return _step_failed(out_dir, "compare", "comparison", exc), None
 
 
 @task(name="write reports", cache_policy=NO_CACHE)
 def report_outputs(
-    out_dir: str, corpus_dirs: list[str], documents: list[dict], entries: list[CatalogueEntry], comparison: dict | None, errors: list[dict], texts: dict[str, str]
+    out_dir: str, corpus_dirs: list[str], documents: list[dict], entries: list[CatalogueEntry], comparison: dict | None, errors: list[dict],
+    texts: dict[str, str], review=None,
 ) -> dict:
     """Workbook, Word, HTML and Markdown reports of this run's values; a failure here keeps the catalogue."""
     from pipelines.reports import write_reports
 
     try:
-        return write_reports(out_dir, corpus_dirs, documents=documents, entries=entries, comparison=comparison, errors=errors, texts=texts)
+        return write_reports(out_dir, corpus_dirs, documents=documents, entries=entries, comparison=comparison, errors=errors, texts=texts, review=review)
     except Exception as exc:  # noqa: BLE001 - reported in errors.jsonl, the catalogue stands
         return _step_failed(out_dir, "report", "reports", exc)
 
@@ -294,7 +297,8 @@ def _catalogue(
     # quote(): Prefect would walk every field of every measure of a large argument looking for
     # futures (a minute per step at 1 M characters); NO_CACHE on the tasks: results are not
     # persisted, so Prefect's default policy would hash these arguments for nothing
-    entries, unmatched = classify_catalogue(quote(catalogue_entries(merged)), corrections, str(cache_dir) if cache_dir else None)
+    review = _review(corrections, merged)
+    entries, unmatched = classify_catalogue(quote(catalogue_entries(merged)), quote(review), str(cache_dir) if cache_dir else None)
     merged.errors += [error_row(corrections, f"correction for measure {m} matches no measure in this run", "corrections") for m in unmatched]
     clock.lap("classify")
     entries = align_catalogue(quote(entries))
@@ -304,14 +308,28 @@ def _catalogue(
     clock.lap("write")
     corpus_dirs = [p for p in paths if Path(p).is_dir()] or [str(Path(p).parent) for p in paths if Path(p).exists()]
     texts = {s.source_path: s.text for s in merged.sources}
-    summary["comparison"], comparison = compare_outputs(out_dir, corpus_dirs, quote(documents), quote(entries), quote(texts))
+    summary["comparison"], comparison = compare_outputs(out_dir, corpus_dirs, quote(documents), quote(entries), quote(texts), quote(dict(review.links)))
     clock.lap("compare")
     errors = merged.errors + ([summary["comparison"]["error_row"]] if "error_row" in summary["comparison"] else [])
-    summary["reports"] = report_outputs(out_dir, corpus_dirs, quote(documents), quote(entries), quote(comparison), quote(errors), quote(texts))
+    summary["reports"] = report_outputs(out_dir, corpus_dirs, quote(documents), quote(entries), quote(comparison), quote(errors), quote(texts), quote(review))
     clock.lap("report")
     summary["seconds"] = clock.seconds
     summary["out_dir"] = str(out_dir)
     return summary
+
+
+def _review(corrections: str | None, merged: Batch):
+    """The analyst's review the run applies; a file that cannot be read is a row per problem
+    (the command line refuses it before anything is written)."""
+    from extractors.knowledge import DataError
+    from pipelines.classify import read_review_file
+    from pipelines.reports.review import Review
+
+    try:
+        return read_review_file(Path(corrections) if corrections else None)
+    except DataError as exc:
+        merged.errors += [error_row(p.path, f"review not applied: {p.message}" + (f" (line {p.line})" if p.line else ""), "corrections") for p in exc.problems]
+        return Review()
 
 
 class _Clock:

@@ -44,13 +44,26 @@ def libraries_digest() -> str:
 
 
 def beside_corpus(paths: Iterable[str], corrections: str | None) -> dict[str, str]:
-    """sha256 of the side files the run reads: the corrections and the comparison mapping."""
+    """sha256 of the side files the run reads: the corrections and the comparison mapping.
+    A review workbook counts by its decisions, not its bytes: the run rewrites that workbook
+    (the same decisions in new bytes), and the next run must still find nothing changed."""
     found = {}
     candidates = [Path(p) / name for p in paths if Path(p).is_dir() for name in BESIDE_CORPUS]
     for path in [*candidates, *([Path(corrections)] if corrections else [])]:
         if path.is_file():
-            found[str(path)] = hashlib.sha256(path.read_bytes()).hexdigest()
+            found[str(path)] = review_digest(path) if path.suffix.lower() in (".xlsx", ".xlsm") else hashlib.sha256(path.read_bytes()).hexdigest()
     return found
+
+
+def review_digest(path: Path) -> str:
+    from extractors.knowledge import DataError
+    from pipelines.classify import read_review_file
+
+    try:
+        parts = read_review_file(path).digest_parts()
+    except DataError:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
 
 
 def run_inputs(corpus: dict, paths: Iterable[str], *, corrections: str | None, options: dict) -> str:

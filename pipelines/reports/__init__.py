@@ -90,6 +90,7 @@ def write_reports(
     comparison: Mapping | None = None,
     errors: Sequence[Mapping] | None = None,
     texts: Mapping[str, str] | None = None,
+    review=None,
 ) -> dict:
     """Write ``catalogue.xlsx``, ``report.docx``, ``report.html``, ``report.md`` and
     ``charts/*.png`` into ``out_dir``.
@@ -175,7 +176,9 @@ def write_reports(
         written.append(files[kind])
         return outcome
 
-    workbook = attempt("xlsx", lambda path: write_catalogue_workbook(path, documents, rows, wording, class_names, tables)) or {"sheets": [], "failures": []}
+    workbook = attempt("xlsx", lambda path: write_catalogue_workbook(
+        path, documents, rows, wording, class_names, tables, review=review, body_names=_body_names(rows),
+    )) or {"sheets": [], "failures": []}
     for cell in workbook["failures"]:
         failed.append(report_error_row(cell["path"], f"catalogue.xlsx: cell {cell['column']} of row {cell['row']} of sheet {cell['sheet']} left empty: {cell['reason']}"))
     attempt("docx", lambda path: write_docx(path, view, charts, wording))
@@ -198,6 +201,14 @@ def write_reports(
         "warnings": warnings,
         "seconds": round(time.perf_counter() - started, 2),
     }
+
+
+def _body_names(rows: Sequence[CatalogueEntry]) -> list[str]:
+    """The canonical bodies an analyst may name: the lexicon's, then any the catalogue has."""
+    from extractors.lexicon import load_lexicon
+
+    names = [p.canonical for p in load_lexicon().body_patterns] + [b.canonical for r in rows for b in r.bodies if b.canonical]
+    return list(dict.fromkeys(names))
 
 
 def _record_errors(out_dir: Path, rows: Sequence[Mapping]) -> None:

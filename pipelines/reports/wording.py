@@ -93,6 +93,7 @@ class _WordingFile(Schema):
     sheets: dict[str, Any]
     charts: dict[str, Any]
     sentences: dict[str, Any]
+    review: dict[str, Any]
 
 
 def load_wording(path: str | Path = DEFAULT_WORDING_PATH) -> Wording:

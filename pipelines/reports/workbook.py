@@ -181,8 +181,14 @@ def write_catalogue_workbook(
     wording,
     class_names: Mapping[str, str],
     comparison_tables: Mapping[str, list[dict]] | None = None,
+    *,
+    review=None,
+    body_names: Sequence[str] = (),
 ) -> dict:
-    """Write the workbook; returns ``{"sheets": [names], "measures": n, "failures": [cells left empty]}``."""
+    """Write the workbook; returns ``{"sheets": [names], "measures": n, "failures": [cells left empty]}``.
+    Its 复核 sheets (``review.write_review_sheets``) show ``review``, the review this run applied."""
+    from pipelines.reports.review import write_review_sheets
+
     from openpyxl import Workbook
     from openpyxl.worksheet.hyperlink import Hyperlink
 
@@ -243,6 +249,8 @@ def write_catalogue_workbook(
             continue
         _comparison_sheet(workbook.create_sheet(sheet_name(sheets_label.get(label_key, table_key), used)), table_key, table, wording, class_names, sources, failures)
 
+    shown = {doc["doc_id"]: doc.get("title") or doc.get("source_path") or doc["doc_id"] for doc in documents}
+    write_review_sheets(workbook, list(entries), shown, (comparison_tables or {}).get("pairs"), wording, class_names, body_names, review, sheet_name, used)
     save_workbook(workbook, path)
     return {"sheets": workbook.sheetnames, "measures": len(entries), "failures": failures}
 
