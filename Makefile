@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test install benchmark clean
+.PHONY: system-packages demo test install benchmark clean
 
 install: $(STAMP)
 
@@ -22,8 +22,21 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/policycat run corpora/ -o outputs/
 
-test: $(STAMP)
+test: $(STAMP) system-packages
 	$(BIN)/pytest -q -n 2 --dist loadgroup
+
+# what the tests drive besides Python: Debian's chromium (the review page's browser test) and
+# LibreOffice Writer and Calc (the Word report as PDF pages, the workbooks opened); where they
+# cannot be installed (no root, no network), those tests skip saying why
+SYSTEM_PACKAGES := chromium libreoffice-writer-nogui libreoffice-calc-nogui fonts-noto-cjk poppler-utils
+system-packages:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null) \
+	      || echo "could not install$$missing: the tests that need them skip"; \
+	  else echo "not installed:$$missing (apt-get install them as root): the tests that need them skip"; fi; \
+	fi
 
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/run.py --write

@@ -32,7 +32,7 @@ OWN_FILES = (
     "documents.jsonl", "sections.jsonl", "catalogue.jsonl", "catalogue.parquet", "errors.jsonl",
     "comparison.jsonl", "comparison.xlsx", "catalogue.xlsx", "report.docx", "report.html", "report.md",
 )
-OWN_FOLDERS = ("texts", "charts")
+OWN_FOLDERS = ("texts", "charts", "documents")
 COUNTS = ("files_read", "documents", "split_files", "duplicates", "measures", "needs_review", "corrected", "failed")
 
 

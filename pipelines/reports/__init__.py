@@ -31,6 +31,7 @@ from models.comparison import load_comparison_settings
 from models.taxonomy import load_taxonomy
 from pipelines.outputs import atomic_path, comparison_from_records, load_source_texts, read_catalogue, read_jsonl, write_jsonl
 from pipelines.reports.charts import ChartFailure, ChartFontError, draw_charts, find_cjk_font
+from pipelines.reports.document_pages import class_colours, document_page_names, document_pages
 from pipelines.reports.html_page import measure_filters, measure_lines, write_html
 from pipelines.reports.markdown import write_markdown
 from pipelines.reports.summary import SummarySettings, build_summary, comparison_is_current
@@ -182,7 +183,8 @@ def write_reports(
     for cell in workbook["failures"]:
         failed.append(report_error_row(cell["path"], f"catalogue.xlsx: cell {cell['column']} of row {cell['row']} of sheet {cell['sheet']} left empty: {cell['reason']}"))
     attempt("docx", lambda path: write_docx(path, view, charts, wording))
-    lines = measure_lines(rows, texts, wording, class_names, settings["context_chars"])
+    page_files = _write_document_pages(out_dir, documents, rows, texts, wording, class_names, taxonomy.codes, failed)
+    lines = measure_lines(rows, texts, wording, class_names, settings["context_chars"], pages={d: p for d, p in document_page_names(documents).items() if p in page_files})
     attempt("html", lambda path: write_html(path, view, charts, lines, measure_filters(lines, class_names, documents, wording), wording))
     attempt("md", lambda path: write_markdown(path, view, chart_files))
     _record_errors(out_dir, failed)
@@ -196,11 +198,33 @@ def write_reports(
         "sheets": len(workbook["sheets"]),
         "unverified_contexts": sum(1 for line in lines if not line["context"]["verified"]),
         "font": f"{font.name} ({font.path})",
-        "files": [str(p) for p in written] + [str(out_dir / f) for f in chart_files.values()],
+        "files": [str(p) for p in written] + [str(out_dir / f) for f in chart_files.values()] + [str(out_dir / f) for f in page_files],
         "errors": failed,
         "warnings": warnings,
         "seconds": round(time.perf_counter() - started, 2),
     }
+
+
+def _write_document_pages(out_dir: Path, documents, rows, texts, wording, class_names, codes, failed: list[dict]) -> list[str]:
+    """``documents/NN.html`` for every document with its text at hand; an earlier run's
+    pages that this run does not write go. A page that fails is a row, the others stand."""
+    colours = class_colours(list(codes), wording.settings["class_colours"])
+    folder = out_dir / "documents"
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    try:
+        pages = document_pages(documents, rows, texts, wording, class_names, colours)
+    except Exception as exc:  # noqa: BLE001 - the report stands without the document pages
+        failed.append(report_error_row("documents/", f"document pages not written: {_one_line(exc)}"))
+        pages = {}
+    for name, html in pages.items():
+        with atomic_path(out_dir / name) as temporary:
+            temporary.write_text(html, encoding="utf-8")
+        written.append(name)
+    for stale in folder.glob("*.html"):
+        if f"documents/{stale.name}" not in written:
+            stale.unlink()
+    return written
 
 
 def _body_names(rows: Sequence[CatalogueEntry]) -> list[str]:

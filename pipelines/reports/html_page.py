@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from extractors.types import STATUSES, CatalogueEntry
-from pipelines.reports.summary import UNKNOWN, format_bodies, measure_context
+from pipelines.reports.summary import UNKNOWN, format_bodies, format_targets, measure_context
 from pipelines.reports.templates import jinja
 from pipelines.reports.wording import Wording
 
@@ -20,9 +20,12 @@ def json_for_script(data) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
-def measure_lines(rows: Sequence[CatalogueEntry], texts: Mapping[str, str], wording: Wording, class_names: Mapping[str, str], width: int) -> list[dict]:
-    """One line per catalogue entry for the HTML table: labels, and the measure in its source text."""
+def measure_lines(rows: Sequence[CatalogueEntry], texts: Mapping[str, str], wording: Wording, class_names: Mapping[str, str], width: int,
+                  pages: Mapping[str, str] | None = None) -> list[dict]:
+    """One line per catalogue entry for the HTML table: labels, the measure in its source
+    text, the page of its whole document (``pages``: doc_id → page) and what search looks at."""
     lines = []
+    pages = pages or {}
     for index, row in enumerate(rows):
         context = measure_context(texts.get(row.source_path), row.start, row.end, width, sentence=row.sentence, measure=row.text)
         code = row.category or UNKNOWN
@@ -49,14 +52,25 @@ def measure_lines(rows: Sequence[CatalogueEntry], texts: Mapping[str, str], word
             "needs_review": bool(row.needs_review),
             "confidence": row.confidence,
             "context": context,
+            "page": pages.get(row.doc_id),
         })
+        line = lines[-1]
+        # search looks at every field a reader may remember: the document, its place and issuer,
+        # the sentence, bodies and targets, besides the measure and its labels
+        line["search"] = "\n".join(str(v) for v in (
+            line["title"], row.region, row.issuing_body, row.sentence, row.text, line["class_name"], line["status_label"], line["level_label"],
+            line["bodies_text"], format_targets(row.targets, wording.labels), "、".join(row.initiatives), line["section"], row.source_path, row.measure_id,
+        ) if v).lower()
     return lines
 
 
 def write_html(path: Path, view: Mapping, charts: Mapping[str, Any], entries: Sequence[Mapping], filters: Mapping, wording: Wording) -> None:
     images = {key: "data:image/png;base64," + base64.b64encode(chart.png).decode("ascii") for key, chart in charts.items()}
     data = {
-        "measures": [{"c": e["category"], "s": e["status"], "l": e["level"], "b": e["bodies"], "d": e["doc_id"]} for e in entries],
+        "measures": [{"c": e["category"], "s": e["status"], "l": e["level"], "b": e["bodies"], "d": e["doc_id"], "r": int(e["needs_review"]), "q": e["search"],
+                      "csv": [e["measure_id"], e["title"], e["class_name"], e["status_label"], e["level_label"], e["bodies_text"], e["text"],
+                              f"{e['source_path']} {e['span_start']}–{e['span_end']}"]} for e in entries],
+        "csv_header": [wording.section("fields").get(k, k) for k in ("measure_id", "title", "category", "status", "level", "bodies", "text", "source_path")],
         "count": wording.section("sentences")["html_count"],
     }
     from markupsafe import Markup

@@ -79,6 +79,7 @@ class _WordingSettings(Schema):
     chart_dpi: PositiveInt
     docx_body_font: Text
     docx_heading_font: Text
+    class_colours: tuple[Text, ...]
 
 
 class _WordingFile(Schema):
