@@ -2,33 +2,138 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, Mapping
 
 from pipelines.reports.wording import Wording
 
-def _east_asian_font(style_or_run, name: str) -> None:
+# an unbreakable run of a cell: a number with its point, slash, sign and percent, or a code
+_TOKEN = re.compile(r"[0-9A-Za-z_.%/+\-–:：]+(?:[（(][0-9A-Za-z_.%/+\-–]+[)）])?")
+CELL_PADDING_CM = 0.4  # Word's default cell margins, both sides
+
+
+def _set_fonts(style_or_run, east_asian: str, latin: str) -> None:
+    """Explicit fonts for every script. The theme's fonts (the template's Calibri and
+    Cambria) would win over them, so the theme attributes go."""
     from docx.oxml.ns import qn
 
     element = style_or_run.element if hasattr(style_or_run, "element") else style_or_run._element
-    r_pr = element.get_or_add_rPr()
-    fonts = r_pr.get_or_add_rFonts()
-    fonts.set(qn("w:eastAsia"), name)
+    fonts = element.get_or_add_rPr().get_or_add_rFonts()
+    for attribute in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
+        fonts.attrib.pop(qn(f"w:{attribute}"), None)
+    fonts.set(qn("w:ascii"), latin)
+    fonts.set(qn("w:hAnsi"), latin)
+    fonts.set(qn("w:eastAsia"), east_asian)
+    fonts.set(qn("w:cs"), latin)
 
 
-def _text_width(text: str) -> int:
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+def _set_language(element, language: str) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    r_pr = element.get_or_add_rPr() if hasattr(element, "get_or_add_rPr") else element
+    lang = r_pr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        r_pr.append(lang)
+    lang.set(qn("w:val"), language)
+    lang.set(qn("w:eastAsia"), language)
 
 
-def _size_columns(table, block: Mapping, total) -> None:
-    """Columns as wide as their longest cell (within limits), sharing the page width."""
-    wants = [min(24, max(6, max(_text_width(str(line[i])) for line in [block["header"], *block["rows"]]))) for i in range(len(block["header"]))]
-    scale = total / sum(wants)
+def _document_language(document, language: str) -> None:
+    """zh-CN for the defaults of every run (docDefaults) and for the Normal style."""
+    from docx.oxml.ns import qn
+
+    styles = document.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    r_pr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    _set_language(r_pr, language)
+    _set_language(document.styles["Normal"].element, language)
+
+
+def _text_width(text: str) -> float:
+    """Width in em, on the safe side: a Chinese character one, a capital 0.72, other Latin 0.6."""
+    return sum(1.0 if ord(ch) > 0x2E80 else (0.72 if ch.isupper() else 0.6) for ch in text)
+
+
+def _needs(block: Mapping, font_pt: float, headers: bool) -> list[float]:
+    """Each column's narrowest width in cm: its longest number or code, and with ``headers``
+    its header on one line."""
+    em_cm = font_pt * 0.03528
+    lines = [block["header"], *block["rows"]]
+    needs = []
+    for i in range(len(block["header"])):
+        longest = max((_text_width(t) for line in lines for t in _TOKEN.findall(str(line[i]))), default=1.0)
+        if headers:
+            longest = max(longest, _text_width(str(block["header"][i])))
+        needs.append(longest * em_cm + CELL_PADDING_CM)
+    return needs
+
+
+def _column_widths(block: Mapping, total_cm: float, font_pt: float) -> list[float]:
+    """Widths in cm: each column at least as wide as its longest number or code (which must
+    not break) and, where the page allows, its header; the rest shared by how long the cells are."""
+    em_cm = font_pt * 0.03528
+    needs = _needs(block, font_pt, headers=True)
+    if sum(needs) > total_cm:
+        needs = _needs(block, font_pt, headers=False)
+    lines = [block["header"], *block["rows"]]
+    wants = [max(n, min(24, max(_text_width(str(line[i])) for line in lines)) * em_cm + CELL_PADDING_CM) for i, n in enumerate(needs)]
+    if sum(wants) <= total_cm:
+        return [w * total_cm / sum(wants) for w in wants]
+    spare = total_cm - sum(needs)
+    if spare <= 0:  # only where even a smaller font does not fit the codes (``_fits``)
+        return [n * total_cm / sum(needs) for n in needs]
+    extra = [w - n for w, n in zip(wants, needs)]
+    return [n + spare * e / sum(extra) for n, e in zip(needs, extra)]
+
+
+def _fits(block: Mapping, total_cm: float, font_pt: float) -> bool:
+    return sum(_needs(block, font_pt, headers=False)) <= total_cm
+
+
+def _size_columns(table, widths_cm: list[float]) -> None:
+    from docx.shared import Cm
+
     table.autofit = False
-    for i, want in enumerate(wants):
-        table.columns[i].width = int(want * scale)  # the grid, which LibreOffice reads
+    for i, width in enumerate(widths_cm):
+        table.columns[i].width = Cm(width)  # the grid, which LibreOffice reads
         for cell in table.columns[i].cells:  # the cells, which Word reads
-            cell.width = int(want * scale)
+            cell.width = Cm(width)
+
+
+def _repeat_header(row) -> None:
+    """The header row repeats on every page the table crosses; no row splits across pages."""
+    from docx.oxml import OxmlElement
+
+    tr_pr = row._tr.get_or_add_trPr()
+    for tag in ("w:tblHeader", "w:cantSplit"):
+        tr_pr.append(OxmlElement(tag))
+
+
+def _keep_with_next(paragraph) -> None:
+    paragraph.paragraph_format.keep_with_next = True
+
+
+def _page_number_footer(section) -> None:
+    """“— 1 —” centred at the foot of every page, as office documents number them."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    paragraph = section.footer.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.add_run("— ")
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), "PAGE")
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    field.append(run)
+    paragraph._p.append(field)
+    paragraph.add_run(" —")
 
 
 def _xml_safe(value):
@@ -46,33 +151,55 @@ def _xml_safe(value):
 
 
 def write_docx(path: Path, view: Mapping, charts: Mapping[str, Any], wording: Wording) -> None:
-    """The summary as a Word document: Title, Heading 1/2/3 styles (the navigation pane
-    lists them), tables in the built-in grid style, charts as inline pictures."""
+    """The summary as a Word document in the office's style: A4 with the margins of party and
+    government documents, zh-CN, headings in the heading font (黑体) and text in the body
+    font, Latin letters and digits in the same fonts; Title, Heading 1/2/3 styles (the
+    navigation pane lists them); 表N above each table, whose header row repeats on every page;
+    图N under each chart; page numbers at the foot."""
     import io
 
     import docx
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Cm, Pt
+    from docx.oxml import OxmlElement
+    from docx.shared import Cm, Pt, RGBColor
 
     view = _xml_safe(view)
     document = docx.Document()
     settings = wording.settings
+    words = wording.section("docx")
     body_font, heading_font = settings["docx_body_font"], settings["docx_heading_font"]
+    _document_language(document, words["language"])
     for name in ("Normal", "Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3", "Caption", "List Bullet"):
-        _east_asian_font(document.styles[name], heading_font if name.startswith(("Heading", "Title")) else body_font)
-    document.styles["Normal"].font.size = Pt(10.5)
+        font = heading_font if name.startswith(("Heading", "Title")) else body_font
+        style = document.styles[name]
+        _set_fonts(style, font, font)
+        style.font.color.rgb = RGBColor(0, 0, 0)
+        if name.startswith(("Heading", "Title")):
+            style.font.bold = True
+    document.styles["Normal"].font.size = Pt(12)
+    document.styles["Normal"].paragraph_format.line_spacing = 1.3
+    for name, size in (("Title", 20), ("Heading 1", 16), ("Heading 2", 14), ("Heading 3", 12), ("Caption", 10.5)):
+        document.styles[name].font.size = Pt(size)
     section = document.sections[0]
-    section.left_margin = section.right_margin = Cm(2.2)
+    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+    section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
+    section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
+    text_width = 21.0 - 2.8 - 2.6
+    _page_number_footer(section)
 
-    document.add_heading(view["title"], level=0)
-    document.add_paragraph(view["subtitle"], style="Subtitle")
+    title = document.add_heading(view["title"], level=0)
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    document.add_paragraph(view["subtitle"], style="Subtitle").alignment = WD_ALIGN_PARAGRAPH.CENTER
+    tables = figures = 0
     for part in view["sections"]:
         document.add_heading(part["heading"], level=1)
+        last_heading = part["heading"]
         for block in part["blocks"]:
             kind = block["type"]
             if kind == "heading":
                 document.add_heading(block["text"], level=block["level"])
+                last_heading = block["text"]
             elif kind == "paragraph":
                 document.add_paragraph(block["text"])
             elif kind == "list":
@@ -86,26 +213,39 @@ def write_docx(path: Path, view: Mapping, charts: Mapping[str, Any], wording: Wo
                         source = paragraph.add_run(f"（{item['source']}；{item['note']}）")
                         source.font.size = Pt(9)
             elif kind == "table":
+                tables += 1
+                caption = document.add_paragraph(words["table_caption"].format(n=tables, title=last_heading), style="Caption")
+                caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                _keep_with_next(caption)
+                size = 10.5 if len(block["header"]) <= 5 else 9
+                while size > 6.5 and not _fits(block, text_width, size):
+                    size -= 0.5
                 table = document.add_table(rows=1, cols=len(block["header"]))
                 table.style = "Table Grid"
                 table.alignment = WD_TABLE_ALIGNMENT.CENTER
-                small = len(block["header"]) > 7
                 for cell, text in zip(table.rows[0].cells, block["header"]):
                     run = cell.paragraphs[0].add_run(text)
                     run.bold = True
-                    run.font.size = Pt(8 if small else 9.5)
+                    run.font.size = Pt(size)
+                    cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+                _repeat_header(table.rows[0])
                 for values in block["rows"]:
-                    cells = table.add_row().cells
-                    for i, (cell, text) in enumerate(zip(cells, values)):
+                    row = table.add_row()
+                    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+                    for i, (cell, text) in enumerate(zip(row.cells, values)):
                         run = cell.paragraphs[0].add_run(text)
-                        run.font.size = Pt(8 if small else 9.5)
+                        run.font.size = Pt(size)
                         if i >= block["numeric_from"]:
                             cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
-                _size_columns(table, block, Cm(16.6))
+                _size_columns(table, _column_widths(block, text_width, size))
                 document.add_paragraph()
             elif kind == "chart":
-                document.add_picture(io.BytesIO(charts[block["key"]].png), width=Cm(16))
-                caption = document.add_paragraph(block["title"], style="Caption")
+                figures += 1
+                picture = document.add_paragraph()
+                picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                picture.add_run().add_picture(io.BytesIO(charts[block["key"]].png), width=Cm(min(13.5, text_width)))
+                _keep_with_next(picture)
+                caption = document.add_paragraph(words["figure_caption"].format(n=figures, title=block["title"]), style="Caption")
                 caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
     document.save(str(path))
     from pipelines.reports.package import settle

@@ -95,6 +95,7 @@ class _WordingFile(Schema):
     charts: dict[str, Any]
     sentences: dict[str, Any]
     review: dict[str, Any]
+    docx: dict[str, Any]
 
 
 def load_wording(path: str | Path = DEFAULT_WORDING_PATH) -> Wording:
