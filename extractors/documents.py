@@ -75,6 +75,9 @@ def process_source(source: SourceText, resources: Resources, *, with_tokens: boo
         duplicate = duplicates[index - 1]
         if duplicate is not None:
             warnings.append(f"duplicate of {document_id(source.source_path, duplicate + 1)}")
+        fragment = not (meta["title"] or meta["issuing_body"] or meta["author"])
+        if fragment:
+            warnings.append("fragment: no title, issuer or author")
         document = Document(
             doc_id=document_id(source.source_path, index),
             source_path=source.source_path,
@@ -82,6 +85,7 @@ def process_source(source: SourceText, resources: Resources, *, with_tokens: boo
             end=span.end,
             duplicate_of=document_id(source.source_path, duplicate + 1) if duplicate is not None else None,
             warnings=tuple(warnings),
+            fragment=fragment,
             **meta,
         )
         sections = tuple(segment_sections(analysis, span.start, span.end, doc_masks, rules=resources.headings))

@@ -49,7 +49,7 @@ class MetadataRules:
     signature_role: re.Pattern
     signature_name: re.Pattern
     municipalities: frozenset[str]
-    date: re.Pattern  # groups: year, month, day
+    dates: tuple[re.Pattern, ...]  # named groups y, m, d (d optional)
     issuer_from_closing: re.Pattern
     issuer_from_title: re.Pattern
 
@@ -86,7 +86,7 @@ class _Issuer(Schema):
 
 
 class _Dates(Schema):
-    date: Regex
+    dates: tuple[Regex, ...]
     issuer: _Issuer
 
 
@@ -95,7 +95,7 @@ def load_metadata_rules(path: Path | None = None) -> MetadataRules:
     data = load_yaml(path)
     types = validate(data, _DocTypes, path, at=("doc_types",))
     level = validate(data, _Level, path, at=("level",))
-    extra = validate({k: data[k] for k in ("date", "issuer") if k in data}, _Dates, path)
+    extra = validate({k: data[k] for k in ("dates", "issuer") if k in data}, _Dates, path)
 
     def pattern(text: str | None) -> re.Pattern | None:
         return None if text is None else re.compile(text, re.M)
@@ -113,7 +113,7 @@ def load_metadata_rules(path: Path | None = None) -> MetadataRules:
         signature_role=pattern(level.signature_role),
         signature_name=pattern(level.signature_name),
         municipalities=frozenset(level.municipalities),
-        date=re.compile(extra.date),
+        dates=tuple(re.compile(d) for d in extra.dates),
         issuer_from_closing=re.compile(extra.issuer.from_closing),
         issuer_from_title=re.compile(extra.issuer.from_title),
     )
@@ -240,7 +240,10 @@ def describe_document(text: str, span: DocumentSpan, rules: MetadataRules, masks
         region, level = _region_from_mentions(body, rules)
     if level == "province" and region.province in rules.municipalities and region.county:
         level = "county"
-    date = rules.date.search(body[:300]) or rules.date.search(body[-300:])
+    date = document_date(body[:300], rules) or document_date(body[-300:], rules)
+    if date is None and span.start <= 600:
+        # a web page's publication date sits in its header, which is masked as noise
+        date = document_date(text[: span.start + 300], rules)
     return {
         "title": title,
         "doc_type": doc_type,
@@ -248,8 +251,41 @@ def describe_document(text: str, span: DocumentSpan, rules: MetadataRules, masks
         "region": region,
         "issuing_body": issuer or _issuer_from_closing(span.closing, rules) or _issuer_from_title(title_zone, rules),
         "author": span.author or _signature(text[span.start : span.end], rules),
-        "date": f"{int(date.group(1)):04d}-{int(date.group(2)):02d}-{int(date.group(3)):02d}" if date else None,
+        "date": date,
     }
+
+
+_CHINESE_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"○": 0, "零": 0}
+
+
+def _date_number(text: str) -> int:
+    """``2024`` / ``二〇二四`` (digit by digit) / ``二十一`` (tens) as a number."""
+    if text.isdigit():
+        return int(text)
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        return (_CHINESE_DIGITS[tens] if tens else 1) * 10 + (_CHINESE_DIGITS[ones] if ones else 0)
+    return int("".join(str(_CHINESE_DIGITS[c]) for c in text))
+
+
+def document_date(text: str, rules: MetadataRules) -> str | None:
+    """The first date ``rules.dates`` find in ``text``, in ISO form (``2024-11-21``, or
+    ``2023-03`` where only the month is given); None when there is none that is a real date."""
+    import datetime as dt
+
+    found = []
+    for pattern in rules.dates:
+        for match in pattern.finditer(text):
+            year, month = _date_number(match["y"]), _date_number(match["m"])
+            day = _date_number(match["d"]) if match["d"] else None
+            try:
+                dt.date(year, month, day or 1)
+            except ValueError:
+                continue
+            if 1949 <= year <= 2100:
+                found.append((match.start(), f"{year:04d}-{month:02d}" + (f"-{day:02d}" if day else "")))
+                break  # this pattern's first real date; the earliest of the patterns' wins
+    return min(found)[1] if found else None
 
 
 def _title_like(line: str) -> bool:

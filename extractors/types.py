@@ -121,6 +121,9 @@ class Document:
     date: str | None = None
     duplicate_of: str | None = None
     warnings: tuple[str, ...] = ()
+    # no title, issuer or author: a piece of a page (a cut-off tail, a list of links), not a
+    # document an office would count; flagged and left out of the report's counts
+    fragment: bool = False
 
 
 @dataclass(frozen=True)

@@ -172,6 +172,36 @@ def written_names(summary: dict) -> list[str]:
     return [*top, *(f"{name}/ ({len(found)})" for name, found in sorted(folders.items())), "run.json"]
 
 
+@app.command()
+def serve(
+    paths: list[Path] = typer.Argument(..., help="Folders (or files) the office drops documents into."),
+    out: Path = typer.Option(Path("outputs"), "-o", "--out", help="Folder each run writes to."),
+    cron: str = typer.Option("0 6 * * 1", "--cron", help="When to run, as a cron line (default: Mondays at 06:00)."),
+    name: str = typer.Option("policycat", help="The deployment's name in the Prefect UI."),
+    corrections: Optional[Path] = typer.Option(None, "--corrections", help="A review to apply on every run (catalogue.xlsx or corrections.yaml)."),
+) -> None:
+    """Serve the flow as a Prefect deployment that runs on a schedule (and whenever it is
+    started from the Prefect UI): point PREFECT_API_URL at a `prefect server start` to watch
+    the runs there; without it a server is started here for as long as this serves."""
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        _fail("no such file or folder: " + ", ".join(missing))
+    from prefect.client.schemas.schedules import CronSchedule
+
+    try:
+        CronSchedule(cron=cron)
+    except ValueError as exc:
+        _fail(f"--cron {cron!r} is not a cron line: {exc}")
+    from pipelines.flow import catalogue_flow
+    from pipelines.runtime import prefect_server
+
+    parameters = {"paths": [str(p.resolve()) for p in paths], "out_dir": str(out.resolve()), "show_progress": False,
+                  "corrections": str(corrections.resolve()) if corrections else None}
+    with prefect_server() as api:
+        console.print(f"serving {catalogue_flow.name}/{name} on {api} (cron {cron}); Ctrl-C stops", markup=False, highlight=False)
+        catalogue_flow.serve(name=name, cron=cron, parameters=parameters, print_starting_message=False)
+
+
 def late_error_rows(summary: dict) -> list[dict]:
     """The rows the comparison and report steps added to errors.jsonl after the catalogue's:
     a step that failed whole, or a chart, writer or cell it left out."""

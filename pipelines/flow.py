@@ -238,11 +238,14 @@ def catalogue_flow(
     ``parallel``: how many batches the task runner analyses at once (0: one after another,
     in this process); see ``runnable_flow``.
     """
+    listed = list_sources([Path(p) for p in paths])
+    if not listed:  # a served run on a folder nobody has dropped files into yet: fail, write nothing
+        raise NoDocuments(f"no documents in {', '.join(map(str, paths))}: nothing was written")
     with publish.run_folder(out_dir) as folder:
         started = time.perf_counter()
         cache = (Path(cache_dir) if cache_dir else analysis_cache.default_dir()) if use_cache else None
         corrections = corrections or _corrections_beside(paths)
-        corpus = publish.corpus_fingerprint(list_sources([Path(p) for p in paths]), paths)
+        corpus = publish.corpus_fingerprint(listed, paths)
         inputs = run_inputs(corpus, paths, corrections=corrections, options={"max_bytes": max_bytes})
         # an unchanged corpus (same files, knowledge, models, options) keeps the earlier run's files
         checked = round(time.perf_counter() - started, 3)
@@ -255,6 +258,10 @@ def catalogue_flow(
             summary["seconds"] = {"inputs": checked, **summary["seconds"]}
         summary["manifest"] = str(folder.finish(summary, corpus, inputs))
     return summary
+
+
+class NoDocuments(ValueError):
+    """The paths of a run hold no document the run can read."""
 
 
 def _corrections_beside(paths: list[str]) -> str | None:

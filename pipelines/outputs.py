@@ -38,6 +38,7 @@ def document_row(result: DocumentResult, source: SourceText) -> dict:
         "author": doc.author,
         "date": doc.date,
         "duplicate_of": doc.duplicate_of,
+        "fragment": doc.fragment,
         "format": source.format,
         "encoding": source.encoding,
         "script": source.script,

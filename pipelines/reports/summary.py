@@ -54,12 +54,15 @@ class SummarySettings:
 
 
 def _duplicate_ids(documents: Iterable[Mapping]) -> set[str]:
-    return {d["doc_id"] for d in documents if d.get("duplicate_of")}
+    """Documents left out of counts: duplicates, and fragments no comparison group names."""
+    return {d["doc_id"] for d in documents if d.get("duplicate_of") or (d.get("fragment") and not d.get("kept"))}
 
 
 def counted_documents(documents: Sequence[Mapping]) -> list[Mapping]:
-    """Documents that enter counts: not marked ``duplicate_of``."""
-    return [d for d in documents if not d.get("duplicate_of")]
+    """Documents that enter counts: not marked ``duplicate_of``, not a fragment (a piece of a
+    page with no title, issuer or author) unless the comparison mapping keeps it (``kept``)."""
+    left_out = _duplicate_ids(documents)
+    return [d for d in documents if d["doc_id"] not in left_out]
 
 
 def counted_rows(rows: Sequence[CatalogueEntry], documents: Sequence[Mapping] = ()) -> list[CatalogueEntry]:
@@ -95,7 +98,8 @@ def documents_overview(documents: Sequence[Mapping], type_order: Sequence[str] =
     return {
         "documents": len(documents),
         "counted": len(counted),
-        "duplicates": len(documents) - len(counted),
+        "duplicates": sum(1 for d in documents if d.get("duplicate_of")),
+        "fragments": sum(1 for d in documents if d.get("fragment") and not d.get("duplicate_of") and not d.get("kept")),
         "files": len({d.get("source_path") for d in documents}),
         "split_files": sum(1 for n in Counter(d.get("source_path") for d in documents).values() if n > 1),
         "by_type": by_type,
@@ -395,13 +399,16 @@ def data_notes(
     review = sum(1 for r in counted if r.needs_review)
     no_body = sum(1 for r in counted if not any(b.explicit for b in r.bodies))
     summary = (comparison or {}).get("summary") or {}
-    other_warnings = sorted({w for d in documents for w in d.get("warnings") or () if not w.startswith(("placeholder", "duplicate"))})
+    other_warnings = sorted({w for d in documents for w in d.get("warnings") or () if not w.startswith(("placeholder", "duplicate", "fragment"))})
+    fragments = [{"doc_id": d["doc_id"], "source_path": d.get("source_path"), "measures": sum(1 for r in rows if r.doc_id == d["doc_id"])}
+                 for d in documents if d.get("fragment") and not d.get("duplicate_of") and not d.get("kept")]
     return {
         "placeholders": placeholders,
         "placeholder_count": sum(p["count"] for p in placeholders),
         "placeholder_measures": sum(1 for r in counted if r.placeholder),
         "duplicates": duplicates,
         "duplicate_measures": sum(p["measures"] for p in duplicates),
+        "fragments": fragments,
         "needs_review": review,
         "needs_review_share": round(review / n, 4) if n else 0.0,
         "low_confidence_mean": round(sum(r.confidence or 0.0 for r in counted) / n, 4) if n else 0.0,
@@ -441,6 +448,8 @@ def build_summary(
     settings = settings or SummarySettings()
     comparison_settings = comparison_settings or default_comparison_settings()
     codes = list(class_names)
+    grouped = {d for g in (comparison or {}).get("groups") or () if g.get("origin") == "mapping" for d in ([g.get("city_doc_id")] if g.get("city_doc_id") else []) + list(g.get("members") or ())}
+    documents = [{**d, "kept": True} if d.get("fragment") and d["doc_id"] in grouped else d for d in documents]
     counted = counted_rows(rows, documents)
     result = comparison
     current = comparison_is_current(result, rows)
@@ -471,7 +480,40 @@ def build_summary(
         "peers": peer_summaries(result if current else None, documents, rows, settings.examples_per_relation, comparison_settings, codes, settings.min_example_chars),
         "ranking": document_ranking(rows, documents, comparison_settings),
         "notes": data_notes(documents, rows, errors, result, current),
+        "tasks": task_division(counted, documents),
     }
+
+
+TASK_STATUSES = ("REQUIRED", "PLANNED", "ENCOURAGED", "RECOMMENDED")  # what is still to be done (not 已开展)
+
+
+def task_division(counted: Sequence[CatalogueEntry], documents: Sequence[Mapping]) -> list[dict]:
+    """The 任务分工 table an office writes by hand, per document in the documents' order:
+    every measure still to be done (not a report of work done), with its lead bodies (牵头;
+    a body named without a role is the one responsible), supporting bodies (配合), deadline
+    (时限) and quantified targets (量化指标), in the document's own words."""
+    by_doc: dict[str, list[CatalogueEntry]] = {}
+    for row in counted:
+        if row.status in TASK_STATUSES:
+            by_doc.setdefault(row.doc_id, []).append(row)
+    tasks = []
+    for doc in documents:
+        rows = sorted(by_doc.get(doc["doc_id"], []), key=lambda r: (r.start, r.end))
+        if not rows:
+            continue
+        lines = []
+        for row in rows:
+            lead = [b.mention for b in row.bodies if b.role != "support"]
+            support = [b.mention for b in row.bodies if b.role == "support"]
+            lines.append({
+                "measure_id": row.measure_id, "text": row.text, "status": row.status,
+                "lead": list(dict.fromkeys(lead)), "support": list(dict.fromkeys(support)),
+                "deadline": [t.text for t in row.targets if t.kind == "deadline"],
+                "targets": [t.text for t in row.targets if t.kind != "deadline"],
+                "section": " › ".join(row.section_path), "source": f"{row.source_path} {row.start}–{row.end}",
+            })
+        tasks.append({"doc_id": doc["doc_id"], "title": doc.get("title") or doc["doc_id"], "date": doc.get("date"), "tasks": lines})
+    return tasks
 
 
 # ---------------------------------------------------------------- text of fields

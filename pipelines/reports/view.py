@@ -204,6 +204,9 @@ def build_view(summary: Mapping, wording: Wording, charts: Mapping[str, Any], *,
                          parts="；".join(say("notes_duplicate_part", title=d["title"], duplicate_title=d["duplicate_title"]) for d in notes["duplicates"])))
     else:
         items.append(say("notes_no_duplicates"))
+    if notes.get("fragments"):
+        items.append(say("notes_fragments", count=len(notes["fragments"]), measures=sum(f["measures"] for f in notes["fragments"]),
+                         parts="、".join(f["doc_id"] for f in notes["fragments"])))
     items.append(say("notes_review", count=notes["needs_review"], share=notes["needs_review_share"], mean=notes["low_confidence_mean"]))
     items.append(say("notes_no_body", count=notes["no_explicit_body"], share=notes["no_explicit_body_share"]))
     if notes["corrected"] or notes["rejected"]:
@@ -225,6 +228,20 @@ def build_view(summary: Mapping, wording: Wording, charts: Mapping[str, Any], *,
     if notes["document_warnings"]:
         items.append(say("notes_document_warnings", parts="；".join(notes["document_warnings"])))
     sections.append({"key": "notes", "heading": wording.heading("notes"), "blocks": [{"type": "list", "items": items}]})
+
+    # the 任务分工 table of each document, as an appendix
+    columns = wording.section("columns")
+    blocks = [_p(say("tasks_intro"))]
+    for doc in summary.get("tasks") or ():
+        blocks.append(_h(doc["title"] + (f"（{doc['date']}）" if doc.get("date") else ""), 2))
+        blocks.append(_table(
+            [columns["task_number"], columns["text"], columns["task_lead"], columns["task_support"], columns["task_deadline"], columns["task_targets"]],
+            [[i, t["text"], "、".join(t["lead"]), "、".join(t["support"]), "；".join(t["deadline"]), "；".join(t["targets"])] for i, t in enumerate(doc["tasks"], start=1)],
+            numeric_from=6,
+        ))
+    if len(blocks) == 1:
+        blocks.append(_p(wording.labels["none"]))
+    sections.append({"key": "tasks", "heading": wording.heading("tasks"), "blocks": blocks})
 
     return {"title": wording.data["title"], "subtitle": wording.data["subtitle"], "sections": sections}
 

@@ -232,6 +232,8 @@ def write_catalogue_workbook(
         cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"'{names[doc['doc_id']]}'!A1", display=names[doc["doc_id"]])
         cell.style = "Hyperlink"
 
+    _task_sheet(workbook.create_sheet(sheet_name(sheets_label["tasks"], used)), documents, entries, wording, names, failures)
+
     for doc in documents:
         sheet = workbook.create_sheet(names[doc["doc_id"]])
         of_doc = sorted(by_doc.get(doc["doc_id"], []), key=lambda pair: (pair[0].start, pair[0].end))
@@ -253,6 +255,21 @@ def write_catalogue_workbook(
     write_review_sheets(workbook, list(entries), shown, (comparison_tables or {}).get("pairs"), wording, class_names, body_names, review, sheet_name, used)
     save_workbook(workbook, path)
     return {"sheets": workbook.sheetnames, "measures": len(entries), "failures": failures}
+
+
+def _task_sheet(sheet, documents: Sequence[Mapping], entries: Sequence[CatalogueEntry], wording, names: Mapping[str, str], failures: list[dict]) -> None:
+    """任务分工: per document, every measure still to be done with 牵头, 配合, 时限, 量化指标."""
+    from pipelines.reports.summary import counted_rows, task_division
+
+    columns = wording.section("columns")
+    status = wording.labels["status"]
+    tasks = task_division(counted_rows(list(entries), documents), documents)
+    lines = [(doc, i, t) for doc in tasks for i, t in enumerate(doc["tasks"], start=1)]
+    headers = [columns["document"], columns["task_number"], columns["text"], columns["task_lead"], columns["task_support"],
+               columns["task_deadline"], columns["task_targets"], columns["status"], columns["task_source"], wording.section("fields")["measure_id"]]
+    _write_table(sheet, headers, ([names.get(doc["doc_id"], doc["title"]), i, t["text"], "、".join(t["lead"]), "、".join(t["support"]),
+                                   "；".join(t["deadline"]), "；".join(t["targets"]), status.get(t["status"], t["status"]), t["source"], t["measure_id"]]
+                                  for doc, i, t in lines), freeze="D2", source_of=lambda k: lines[k][2]["source"].rsplit(" ", 1)[0], failures=failures)
 
 
 def _line_sources(documents: Sequence[Mapping]) -> Callable[[Mapping], str | None]:
