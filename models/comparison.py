@@ -27,13 +27,13 @@ from typing import Iterable, Literal, Mapping, Sequence
 import numpy as np
 from pydantic import PositiveInt, field_validator, model_validator
 
-from extractors.knowledge import Problem, Schema, Text, load_file, load_yaml, raise_on_errors, validate
+from extractors.knowledge import Problem, Regex, Schema, Text, load_file, load_yaml, raise_on_errors, validate
 from extractors.reading import to_simplified
 from extractors.types import CatalogueEntry
 from models.links import LinkDecision
 
 DEFAULT_COMPARISON_PATH = Path(__file__).with_name("comparison.yaml")
-CONCRETENESS_FLAGS = ("explicit_body", "quantified_target", "deadline", "initiative")
+CONCRETENESS_FLAGS = ("explicit_body", "quantified_target", "deadline", "initiative", "specific_object", "concrete_action", "not_vague")
 MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
 
 __all__ = [
@@ -65,6 +65,9 @@ class ComparisonSettings(Schema):
     concreteness: dict[Literal[CONCRETENESS_FLAGS], float]
     quantified_kinds: tuple[str, ...]
     deadline_kinds: tuple[str, ...]
+    concrete_verbs: tuple[Text, ...] = ()
+    vague_words: tuple[Text, ...] = ()
+    specific_patterns: tuple[Regex, ...] = ()
 
     @field_validator("concreteness")
     @classmethod
@@ -433,14 +436,30 @@ def _unlinked(rows: Sequence[CatalogueEntry], others: Sequence[CatalogueEntry], 
 # ---------------------------------------------------------------- concreteness
 
 
+@lru_cache(maxsize=8)
+def _specific(patterns: tuple[str, ...]):
+    import re
+
+    return re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
+
+
 def measure_flags(entry: CatalogueEntry, settings: ComparisonSettings | None = None) -> dict:
+    """The signs that a measure is concrete: who (a named body), how much, by when, which
+    platform, which thing (a named document, event or item, a number), a doing one could see
+    done (召开, 制定 …) rather than a direction (加强, 提升 …), and no vague wording."""
     settings = settings or default_comparison_settings()
     kinds = {t.kind for t in entry.targets}
+    text = entry.text or ""
+    specific = _specific(tuple(settings.specific_patterns))
+    action = entry.action or ""
     return {
         "explicit_body": any(b.explicit for b in entry.bodies),
         "quantified_target": bool(kinds & set(settings.quantified_kinds)),
         "deadline": bool(kinds & set(settings.deadline_kinds)),
         "initiative": bool(entry.initiatives),
+        "specific_object": bool(specific and specific.search(text)),
+        "concrete_action": any(v in action for v in settings.concrete_verbs),
+        "not_vague": not any(w in text for w in settings.vague_words),
     }
 
 
