@@ -43,22 +43,10 @@ def load_model(corrections: Path | Sequence[Correction] | None = None, *, retrai
     """The saved model, retrained when the taxonomy, gold, extractors or corrections changed.
     ``corrections``: a review file (``read_review_file``) or the corrections read from one."""
     if isinstance(corrections, (str, Path)):
+        from pipelines.reports.review import read_review_file
+
         corrections = read_review_file(Path(corrections), load_taxonomy()).corrections
     return load_or_train(classifier_dir(), DEFAULT_TAXONOMY_PATH, training_gold(), corrections or (), retrain=retrain)
-
-
-def read_review_file(path: Path | None, taxonomy=None):
-    """An analyst's review: a ``catalogue.xlsx`` whose 复核 sheets were filled in, or a
-    ``corrections.yaml``. Raises ``DataError`` naming the file, sheet and row of each problem."""
-    from pipelines.reports.review import Review, read_review
-    from pipelines.reports.wording import load_wording
-
-    if path is None or not Path(path).exists():
-        return Review()
-    taxonomy = taxonomy or load_taxonomy()
-    if Path(path).suffix.lower() in (".xlsx", ".xlsm"):
-        return read_review(path, load_wording(), taxonomy.codes, taxonomy.names)
-    return Review(tuple(load_corrections(path, codes=taxonomy.codes)), {}, str(path))
 
 
 def training_gold() -> GoldSource | None:

@@ -57,20 +57,28 @@ def _check_inputs(paths: list[Path]) -> None:
 
 def _check_review(corrections: Path | None, paths: list[Path], out: Path) -> None:
     """The review the run is to apply can be read; and a review filled into the output
-    folder's catalogue.xlsx is not overwritten by a run that was not asked to apply it."""
-    from extractors.knowledge import DataError
-    from pipelines.classify import read_review_file
-    from pipelines.publish import verify
-
+    folder's catalogue.xlsx is not overwritten by a run that was not asked to apply it.
+    Nothing is imported or read when there is no review anywhere (a busy folder is refused
+    at once, before the review is looked at)."""
     if corrections is not None and not corrections.is_file():
         _fail(f"no such corrections file: {corrections}; nothing was written")
     chosen = corrections or next((p / "corrections.yaml" for p in paths if (p / "corrections.yaml").is_file()), None)
+    workbook = out / "catalogue.xlsx"
+    edited = False
+    if corrections is None and workbook.is_file():
+        from pipelines.publish import verify
+
+        edited = any(p.startswith("catalogue.xlsx") for p in verify(out))
+    if chosen is None and not edited:
+        return
+    from extractors.knowledge import DataError
+    from pipelines.reports.review import read_review_file
+
     try:
         read_review_file(chosen)
     except DataError as exc:
         _fail(f"the review in {chosen} cannot be applied; nothing was written:\n" + str(exc))
-    workbook = out / "catalogue.xlsx"
-    if corrections is None and workbook.is_file() and any(p.startswith("catalogue.xlsx") for p in verify(out)):
+    if edited:
         try:
             review = read_review_file(workbook)
         except DataError:

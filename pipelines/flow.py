@@ -329,7 +329,7 @@ def _review(corrections: str | None, merged: Batch):
     """The analyst's review the run applies; a file that cannot be read is a row per problem
     (the command line refuses it before anything is written)."""
     from extractors.knowledge import DataError
-    from pipelines.classify import read_review_file
+    from pipelines.reports.review import read_review_file
     from pipelines.reports.review import Review
 
     try:

@@ -57,7 +57,7 @@ def beside_corpus(paths: Iterable[str], corrections: str | None) -> dict[str, st
 
 def review_digest(path: Path) -> str:
     from extractors.knowledge import DataError
-    from pipelines.classify import read_review_file
+    from pipelines.reports.review import read_review_file
 
     try:
         parts = read_review_file(path).digest_parts()

@@ -22,7 +22,7 @@ from extractors.knowledge import DataError, Problem, raise_on_errors
 from extractors.types import CatalogueEntry
 from models.corrections import Correction
 
-__all__ = ["Review", "write_review_sheets", "read_review", "LINK_RELATIONS"]
+__all__ = ["Review", "write_review_sheets", "read_review", "read_review_file", "LINK_RELATIONS"]
 
 LINK_RELATIONS = ("taken_up", "possible", "shared", "possibly_shared")  # pair rows that are a link to judge
 _BODY_SPLIT = re.compile(r"[、,，;；/\n]+")
@@ -88,6 +88,8 @@ def write_review_sheets(
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
+    from pipelines.reports.workbook import neutralise
+
     review = wording.section("review")
     heads = review["columns"]
     status_words = {k: v for k, v in wording.labels["status"].items() if k != "unknown"}
@@ -105,7 +107,7 @@ def write_review_sheets(
         values.cell(row=1, column=col, value={"verdict": heads["verdict"], "category": heads["corrected_category"],
                                              "status": heads["corrected_status"], "bodies": heads["corrected_bodies"]}[key]).font = Font(bold=True)
         for row, item in enumerate(items, start=2):
-            values.cell(row=row, column=col, value=item)
+            values.cell(row=row, column=col, value=neutralise(item))
         values.column_dimensions[get_column_letter(col)].width = 28
     ranges = {key: f"'{values.title}'!${get_column_letter(col)}$2:${get_column_letter(col)}${max(2, len(items) + 1)}"
               for col, (key, items) in enumerate(lists.items(), start=1)}
@@ -156,7 +158,7 @@ def write_review_sheets(
             "note": kept.note if kept is not None else entry.correction_note,
         }
         for col, key in enumerate(columns, start=1):
-            value = line[key]
+            value = neutralise(line[key])  # no control character, no formula, within a cell's length
             cell = sheet.cell(row=row, column=col, value=value)
             if isinstance(value, str):
                 cell.data_type = "s"  # text, never a formula
@@ -192,6 +194,8 @@ def _pairs_sheet(workbook, pairs, entries, documents, wording, previous, sheet_n
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
+    from pipelines.reports.workbook import neutralise
+
     review = wording.section("review")
     heads = review["pair_columns"]
     sheet = workbook.create_sheet(sheet_name(review["pairs_sheet"], used), 2)
@@ -223,8 +227,9 @@ def _pairs_sheet(workbook, pairs, entries, documents, wording, previous, sheet_n
             "verdict": None if known is None else review["accept" if known else "reject"], "note": None,
         }
         for col, key in enumerate(columns, start=1):
-            cell = sheet.cell(row=row, column=col, value=values[key])
-            if isinstance(values[key], str):
+            value = neutralise(values[key])
+            cell = sheet.cell(row=row, column=col, value=value)
+            if isinstance(value, str):
                 cell.data_type = "s"
             if key in ("verdict", "note"):
                 cell.fill = fill
@@ -352,3 +357,17 @@ def _read_links(sheet, path, wording, problems) -> dict[tuple[str, str], bool]:
         if verdict is not None and get("measure_a") and get("measure_b"):
             found[(str(get("measure_a")).strip(), str(get("measure_b")).strip())] = verdict
     return found
+
+
+def read_review_file(path: Path | None, taxonomy=None):
+    """An analyst's review: a ``catalogue.xlsx`` whose 复核 sheets were filled in, or a
+    ``corrections.yaml``. Raises ``DataError`` naming the file, sheet and row of each problem."""
+    from models.taxonomy import load_taxonomy
+    from pipelines.reports.wording import load_wording
+
+    if path is None or not Path(path).exists():
+        return Review()
+    taxonomy = taxonomy or load_taxonomy()
+    if Path(path).suffix.lower() in (".xlsx", ".xlsm"):
+        return read_review(path, load_wording(), taxonomy.codes, taxonomy.names)
+    return Review(tuple(load_corrections(path, codes=taxonomy.codes)), {}, str(path))

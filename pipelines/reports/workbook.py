@@ -269,7 +269,7 @@ def _task_sheet(sheet, documents: Sequence[Mapping], entries: Sequence[Catalogue
                columns["task_deadline"], columns["task_targets"], columns["status"], columns["task_source"], wording.section("fields")["measure_id"]]
     _write_table(sheet, headers, ([names.get(doc["doc_id"], doc["title"]), i, t["text"], "、".join(t["lead"]), "、".join(t["support"]),
                                    "；".join(t["deadline"]), "；".join(t["targets"]), status.get(t["status"], t["status"]), t["source"], t["measure_id"]]
-                                  for doc, i, t in lines), freeze="D2", source_of=lambda k: lines[k][2]["source"].rsplit(" ", 1)[0], failures=failures)
+                                  for doc, i, t in lines), freeze="C2", source_of=lambda k: lines[k][2]["source"].rsplit(" ", 1)[0], failures=failures)
 
 
 def _line_sources(documents: Sequence[Mapping]) -> Callable[[Mapping], str | None]:

@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import httpx
@@ -22,10 +23,11 @@ pytestmark = pytest.mark.xdist_group("serve")
 
 def test_serve_schedules_the_flow_and_runs_it_when_asked(tmp_path):
     out = tmp_path / "out"
+    name = f"weekly-{uuid.uuid4().hex[:8]}"  # Prefect's database outlives the test: a name of its own
     env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "200"}
     env.pop("PREFECT_API_URL", None)
     process = subprocess.Popen(
-        [sys.executable, "-c", "from pipelines.cli import app; app()", "serve", str(CORPUS), "-o", str(out), "--cron", "0 6 * * 1", "--name", "weekly"],
+        [sys.executable, "-c", "from pipelines.cli import app; app()", "serve", str(CORPUS), "-o", str(out), "--cron", "0 6 * * 1", "--name", name],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
     )
     try:
@@ -36,7 +38,7 @@ def test_serve_schedules_the_flow_and_runs_it_when_asked(tmp_path):
         deployment = None
         deadline = time.monotonic() + 120
         while deployment is None and time.monotonic() < deadline:
-            reply = httpx.get(f"{api}/deployments/name/policycat-catalogue/weekly", timeout=10)
+            reply = httpx.get(f"{api}/deployments/name/policycat-catalogue/{name}", timeout=10)
             deployment = reply.json() if reply.status_code == 200 else time.sleep(1)
         assert deployment, "the deployment never appeared"
         assert [s["schedule"]["cron"] for s in deployment["schedules"]] == ["0 6 * * 1"]

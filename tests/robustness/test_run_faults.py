@@ -120,7 +120,9 @@ def test_run_stop_signal_leaves_the_previous_outputs(previous, tmp_path, name):
     Meanwhile a second run into the same folder is turned away."""
     source, before, cache = previous
     out = copy_folder(source, tmp_path / "out")
-    process = start(out, cache)
+    # --no-cache: analysed afresh, so the run is still reading when the signal comes (with the
+    # cache, the unchanged corpus would keep the earlier files within a second)
+    process = start(out, cache, "--no-cache")
     try:
         assert wait_for(lambda: (out / "run.lock").is_file() and children(process.pid), 120)
         server = children(process.pid)

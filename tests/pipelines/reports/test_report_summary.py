@@ -115,7 +115,8 @@ def test_summary_rank_examples_prefers_concrete_and_clean_measures():
     ranked = [e["measure_id"] for e in rank_examples(rows, 5, load_comparison_settings())]
     assert ranked == ["target", "body", "short", "vague", "placeholder"]
     example = rank_examples(rows, 1)[0]
-    assert example["score"] == 0.5 and example["flags"]["quantified_target"] and example["targets"] == ["每年"]
+    # a named body, how often, no vague word: three of the seven signs
+    assert example["score"] == round(3 / 7, 4) and example["flags"]["quantified_target"] and example["targets"] == ["每年"]
 
 
 def _comparison_records(rows):

@@ -44,7 +44,8 @@ def reported(seed_run, tmp_path_factory):
 
 
 def _counted(rows: list[dict], documents: list[dict]) -> list[dict]:
-    duplicates = {d["doc_id"] for d in documents if d.get("duplicate_of")}
+    # duplicates, and fragments (no title, issuer or author) that no comparison group names
+    duplicates = {d["doc_id"] for d in documents if d.get("duplicate_of") or d.get("fragment")}
     return [r for r in rows if r["doc_id"] not in duplicates and not r.get("duplicate_of") and not r.get("rejected")]
 
 
@@ -72,7 +73,7 @@ def test_report_workbook_sheets_header_filter_and_readable_fields(reported):
     assert {sheets["measures"], sheets["documents"], sheets["coverage"], sheets["pairs"]} <= set(names)
     review = wording.section("review")
     reviewing = {review["sheet"], review["pairs_sheet"], review["values_sheet"]}  # their layout: test_review_roundtrip
-    assert reviewing <= set(names) and len(names) == 2 + len(documents) + 7 + len(reviewing)
+    assert reviewing <= set(names) and sheets["tasks"] in names and len(names) == 3 + len(documents) + 7 + len(reviewing)
     for sheet in (s for s in book.worksheets if s.title not in reviewing):
         assert sheet.freeze_panes in ("A2", "B2", "C2"), sheet.title
         assert sheet.auto_filter.ref and sheet.auto_filter.ref.startswith("A1:"), sheet.title
@@ -145,7 +146,7 @@ def test_report_docx_headings_figures_and_pictures(reported):
     document = docx.Document(str(out / "report.docx"))
     styles = [(p.style.name, p.text) for p in document.paragraphs]
     heading1 = [text for style, text in styles if style == "Heading 1"]
-    assert heading1 == [wording.heading(k) for k in ("overview", "classes", "bodies", "city_county", "peers", "ranking", "notes")]
+    assert heading1 == [wording.heading(k) for k in ("overview", "classes", "bodies", "city_county", "peers", "ranking", "notes", "tasks")]
     assert any(style == "Heading 2" for style, _ in styles)
     text = "\n".join(t for _, t in styles)
     assert f"要求目录共收录举措 {len(rows)} 条" in text
