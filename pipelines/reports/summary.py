@@ -359,8 +359,10 @@ def document_ranking(rows: Sequence[CatalogueEntry], documents: Sequence[Mapping
     """Documents ranked by mean concreteness (``models.comparison.concreteness``); duplicates,
     unranked, come last. Rejected measures are left out."""
     docs = {d["doc_id"]: d for d in documents}
-    kept = [r for r in rows if not r.rejected]
-    ranked = concreteness(kept, documents, settings or default_comparison_settings())["documents"]
+    # a fragment left out of the counts is left out of the ranking too (the data notes list it)
+    fragments = {d["doc_id"] for d in documents if d.get("fragment") and not d.get("duplicate_of") and not d.get("kept")}
+    kept = [r for r in rows if not r.rejected and r.doc_id not in fragments]
+    ranked = concreteness(kept, [d for d in documents if d["doc_id"] not in fragments], settings or default_comparison_settings())["documents"]
     return [{**d, **{k: docs.get(d["doc_id"], {}).get(k) for k in ("title", "doc_type", "level", "region")}, "title": docs.get(d["doc_id"], {}).get("title") or d["doc_id"]} for d in ranked]
 
 
