@@ -12,7 +12,7 @@ from extractors.types import CatalogueEntry
 
 from models.classifier import ClassifierInput
 from pipelines import analysis_cache
-from models.corrections import Correction, apply_corrections, load_corrections
+from models.corrections import Correction, apply_corrections
 from models.class_data import GoldSource, gold_source
 from models.scoring import DEV_GOLD, SEEDS_GOLD
 from models.settings import load_settings

@@ -20,7 +20,7 @@ from typing import Iterable, Mapping, Sequence
 
 from extractors.knowledge import DataError, Problem, raise_on_errors
 from extractors.types import CatalogueEntry
-from models.corrections import Correction
+from models.corrections import Correction, load_corrections
 
 __all__ = ["Review", "write_review_sheets", "read_review", "read_review_file", "LINK_RELATIONS"]
 

@@ -137,3 +137,13 @@ def test_the_review_sheet_lists_its_choices(reviewed):
     values = workbook["复核-可选值"]
     listed = [c.value for c in values["B"][1:] if c.value]
     assert len(listed) == len(load_taxonomy().codes) and all(v.split()[0] in load_taxonomy().codes for v in listed)
+
+
+def test_a_corrections_yaml_is_read_as_a_review(tmp_path):
+    from pipelines.reports.review import read_review_file
+
+    path = tmp_path / "corrections.yaml"
+    path.write_text("m_1:\n  reject: true\nm_2:\n  category: MEMBERS\n  note: 原判不对\n", encoding="utf-8")
+    review = read_review_file(path)
+    assert [(c.measure_id, c.reject, c.category) for c in review.corrections] == [("m_1", True, None), ("m_2", False, "MEMBERS")]
+    assert review.links == {} and read_review_file(tmp_path / "absent.yaml").corrections == ()
