@@ -32,7 +32,8 @@ def _examples(items: Sequence[Mapping], wording: Wording) -> dict:
         "type": "examples",
         "items": [
             {
-                "text": wording.fill("example", text=e["text"]),
+                # a measure already in quotation marks (“有事好商量”) is not quoted twice
+                "text": e["text"] if e["text"][:1] in "“「" and e["text"][-1:] in "”」" else wording.fill("example", text=e["text"]),
                 "source": wording.fill("example_source", title=e["title"], source_path=e["source_path"], start=e["span_start"], end=e["span_end"], doc_id=e["doc_id"]),
                 "note": wording.fill("example_flags", score=e["score"]),
             }
@@ -63,7 +64,7 @@ def build_view(summary: Mapping, wording: Wording, charts: Mapping[str, Any], *,
     # overview
     blocks = [
         _p(say("overview", files=overview["files"], documents=overview["documents"], split_files=overview["split_files"],
-               duplicates=overview["duplicates"], counted=overview["counted"])),
+               duplicates=overview["duplicates"], fragments=overview.get("fragments", 0), counted=overview["counted"])),
         _p(say("measures", measures=totals["measures"], uncounted=totals["uncounted_measures"], counted=totals["counted_measures"],
                classes_used=totals["classes_used"], classes=totals["classes"])),
         _p(say("documents_by",
