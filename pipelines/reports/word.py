@@ -116,6 +116,51 @@ def _keep_with_next(paragraph) -> None:
     paragraph.paragraph_format.keep_with_next = True
 
 
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def _footnote_reference(paragraph, number: int) -> None:
+    """A superscript reference to footnote ``number`` at the end of ``paragraph``."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    run = paragraph.add_run()
+    r_pr = run._r.get_or_add_rPr()
+    align = OxmlElement("w:vertAlign")
+    align.set(qn("w:val"), "superscript")
+    r_pr.append(align)
+    reference = OxmlElement("w:footnoteReference")
+    reference.set(qn("w:id"), str(number))
+    run._r.append(reference)
+
+
+def _add_footnotes(document, notes: list[str], font: str, size_pt: float = 9) -> None:
+    """The footnotes part (``word/footnotes.xml``) with ``notes`` as footnotes 1…n, after the
+    separators Word expects; python-docx writes no footnotes of its own."""
+    from xml.sax.saxutils import escape
+
+    from docx.opc.constants import CONTENT_TYPE, RELATIONSHIP_TYPE
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+
+    if not notes:
+        return
+    half_points = int(size_pt * 2)
+    fonts = f'<w:rFonts w:ascii="{escape(font)}" w:hAnsi="{escape(font)}" w:eastAsia="{escape(font)}"/>'
+    body = [
+        '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>',
+        '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r></w:p></w:footnote>',
+    ]
+    for number, text in enumerate(notes, start=1):
+        body.append(
+            f'<w:footnote w:id="{number}"><w:p><w:r><w:rPr>{fonts}<w:vertAlign w:val="superscript"/><w:sz w:val="{half_points}"/></w:rPr><w:footnoteRef/></w:r>'
+            f'<w:r><w:rPr>{fonts}<w:sz w:val="{half_points}"/></w:rPr><w:t xml:space="preserve"> {escape(text)}</w:t></w:r></w:p></w:footnote>'
+        )
+    xml = f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:footnotes xmlns:w="{_W}">{"".join(body)}</w:footnotes>'
+    part = Part(PackURI("/word/footnotes.xml"), CONTENT_TYPE.WML_FOOTNOTES, xml.encode("utf-8"), document.part.package)
+    document.part.relate_to(part, RELATIONSHIP_TYPE.FOOTNOTES)
+
+
 def _page_number_footer(section) -> None:
     """“— 1 —” centred at the foot of every page, as office documents number them."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -155,7 +200,7 @@ def write_docx(path: Path, view: Mapping, charts: Mapping[str, Any], wording: Wo
     government documents, zh-CN, headings in the heading font (黑体) and text in the body
     font, Latin letters and digits in the same fonts; Title, Heading 1/2/3 styles (the
     navigation pane lists them); 表N above each table, whose header row repeats on every page;
-    图N under each chart; page numbers at the foot."""
+    图N under each chart; the quoted measures' sources as footnotes; page numbers at the foot."""
     import io
 
     import docx
@@ -192,6 +237,7 @@ def write_docx(path: Path, view: Mapping, charts: Mapping[str, Any], wording: Wo
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     document.add_paragraph(view["subtitle"], style="Subtitle").alignment = WD_ALIGN_PARAGRAPH.CENTER
     tables = figures = 0
+    notes: list[str] = []
     for part in view["sections"]:
         document.add_heading(part["heading"], level=1)
         last_heading = part["heading"]
@@ -209,9 +255,9 @@ def write_docx(path: Path, view: Mapping, charts: Mapping[str, Any], wording: Wo
                 for item in block["items"] or [{"text": wording.labels["none"], "source": "", "note": ""}]:
                     paragraph = document.add_paragraph(style="List Bullet")
                     paragraph.add_run(item["text"])
-                    if item["source"]:
-                        source = paragraph.add_run(f"（{item['source']}；{item['note']}）")
-                        source.font.size = Pt(9)
+                    if item["source"]:  # the source as a footnote, as an office document cites
+                        notes.append(f"{item['source']}；{item['note']}")
+                        _footnote_reference(paragraph, len(notes))
             elif kind == "table":
                 tables += 1
                 caption = document.add_paragraph(words["table_caption"].format(n=tables, title=last_heading), style="Caption")
@@ -247,6 +293,7 @@ def write_docx(path: Path, view: Mapping, charts: Mapping[str, Any], wording: Wo
                 _keep_with_next(picture)
                 caption = document.add_paragraph(words["figure_caption"].format(n=figures, title=block["title"]), style="Caption")
                 caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _add_footnotes(document, notes, body_font)
     document.save(str(path))
     from pipelines.reports.package import settle
 

@@ -63,6 +63,25 @@ def test_tables_and_figures_are_numbered_and_headers_repeat(report):
         assert all(row._tr.trPr.find(qn("w:cantSplit")) is not None for row in table.rows)
 
 
+def _footnotes(document) -> list[str]:
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from lxml import etree
+
+    part = next(r.target_part for r in document.part.rels.values() if r.reltype == RELATIONSHIP_TYPE.FOOTNOTES)
+    root = etree.fromstring(part.blob)
+    notes = root.findall(qn("w:footnote"))
+    return ["".join(t.text or "" for t in n.iter(qn("w:t"))).strip() for n in notes if n.get(qn("w:type")) is None]
+
+
+def test_the_quoted_measures_cite_their_sources_in_footnotes(report):
+    _, document = report
+    notes = _footnotes(document)
+    references = document.element.body.findall(".//" + qn("w:footnoteReference"))
+    assert notes and len(references) == len(notes)
+    assert [int(r.get(qn("w:id"))) for r in references] == list(range(1, len(notes) + 1))
+    assert all(re.search(r"\.(txt|docx|pdf|html?) 第 \d+–\d+ 字", n) for n in notes), notes[:3]
+
+
 def test_the_pdf_pages_are_a4_and_no_cell_breaks_a_number(report, pdf):
     import pdfplumber
 
@@ -80,3 +99,6 @@ def test_the_pdf_pages_are_a4_and_no_cell_breaks_a_number(report, pdf):
     # a token broken across two lines of its cell is on no single line of the page
     broken = sorted(t for t in tokens if not any(t in line.replace(" ", "") for line in lines))
     assert broken == []
+    # the footnotes are printed: the first one's source line is on a page
+    first = _footnotes(report[1])[0]
+    assert any(first.split("；")[0].replace(" ", "")[-20:] in line.replace(" ", "") for line in lines)
