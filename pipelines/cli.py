@@ -220,7 +220,7 @@ def late_error_rows(summary: dict) -> list[dict]:
     return rows
 
 
-INGEST_COLUMNS = ("file", "format", "encoding", "doc", "type", "level", "region", "title", "problem")
+INGEST_COLUMNS = ("file", "format", "encoding", "doc", "type", "level", "region", "date", "title", "problem")
 
 
 @app.command()
@@ -245,14 +245,14 @@ def ingest(
     for path, root in list_sources(paths):
         for source in read_sources(path, root, max_bytes=int(max_mb * 2**20)):
             if isinstance(source, SourceError):
-                rows.append(dict(zip(INGEST_COLUMNS, (source.path, path.suffix.lstrip("."), "", "", "", "", "", "", source.reason))))
+                rows.append(dict(zip(INGEST_COLUMNS, (source.path, path.suffix.lstrip("."), "", "", "", "", "", "", "", source.reason))))
                 continue
             for result in process_source(source, resources):
                 doc = result.document
-                problem = f"duplicate of {doc.duplicate_of}" if doc.duplicate_of else ""
+                problem = f"duplicate of {doc.duplicate_of}" if doc.duplicate_of else ("fragment" if doc.fragment else "")
                 rows.append(dict(zip(INGEST_COLUMNS, (
                     source.source_path, source.format, source.encoding or "", doc.doc_id.rsplit("#", 1)[-1],
-                    doc.doc_type or "", doc.level or "", doc.region.name or "", doc.title or "", problem,
+                    doc.doc_type or "", doc.level or "", doc.region.name or "", doc.date or "", doc.title or "", problem,
                 ))))
     if chosen == "json":
         for row in rows:
