@@ -208,6 +208,12 @@ def write_catalogue_workbook(
         ([cell_text(f, _value(e, r, f), wording, class_names) for f in fields] for e, r in rows),
         freeze="C2", source_of=lambda i: rows[i][0].source_path, failures=failures,
     )
+    if "measure_id" in fields:  # each measure's id opens its row of report.html (beside the workbook)
+        column = fields.index("measure_id") + 1
+        for row_index, (entry, _) in enumerate(rows, start=2):
+            cell = measures.cell(row=row_index, column=column)
+            cell.hyperlink = f"report.html#m-{entry.measure_id}"
+            cell.style = "Hyperlink"
 
     overview = workbook.create_sheet(sheet_name(sheets_label["documents"], used))
     document_names = {}

@@ -286,3 +286,15 @@ def test_report_wording_problems_name_file_and_line(tmp_path):
     with pytest.raises(DataError, match="measure_count"):
         load_wording(bad_sentence).fill("measures", measures=1, uncounted=0, counted=1, classes_used=1, classes=16)
     assert "1" in wording.fill("measures", measures=1, uncounted=0, counted=1, classes_used=1, classes=16)
+
+
+def test_report_workbook_ids_link_to_the_review_page(reported):
+    out, _, rows, _ = reported
+    book = load_workbook(out / "catalogue.xlsx")
+    sheet = book[load_wording().section("sheets")["measures"]]
+    header = [c.value for c in sheet[1]]
+    column = header.index(load_wording().section("fields")["measure_id"]) + 1
+    html = (out / "report.html").read_text(encoding="utf-8")
+    for row in range(2, min(sheet.max_row, 40) + 1):
+        cell = sheet.cell(row=row, column=column)
+        assert cell.hyperlink.target == f"report.html#m-{cell.value}" and f'id="m-{cell.value}"' in html
