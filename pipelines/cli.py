@@ -118,14 +118,16 @@ def run(
     try:
         with stop_on_signals(), run_folder(out) as folder:
             # the lock is taken before Prefect is imported and started: a busy folder is refused at once
-            from pipelines.flow import runnable_flow
+            summary = None if no_cache else _reused(folder, paths, corrections, int(max_mb * 2**20))
+            if summary is None:
+                from pipelines.flow import runnable_flow
 
-            with prefect_server():
-                flow, parallel = runnable_flow(workers, dask)
-                summary = flow(
-                    [str(p) for p in paths], str(out), batch_size=batch_size, max_bytes=int(max_mb * 2**20), use_cache=not no_cache, parallel=parallel,
-                    corrections=str(corrections) if corrections else None,
-                )
+                with prefect_server():
+                    flow, parallel = runnable_flow(workers, dask)
+                    summary = flow(
+                        [str(p) for p in paths], str(out), batch_size=batch_size, max_bytes=int(max_mb * 2**20), use_cache=not no_cache, parallel=parallel,
+                        corrections=str(corrections) if corrections else None,
+                    )
     except OutputFolderError as exc:
         err_console.print(f"policycat: {exc}", markup=False, soft_wrap=True)
         raise typer.Exit(2) from None
@@ -149,6 +151,23 @@ def run(
     console.print(f"written to {out}/: " + ", ".join(written_names(summary)), markup=False, highlight=False)
     if strict and (summary["failed"] or late):
         raise typer.Exit(1)
+
+
+def _reused(folder, paths: list[Path], corrections: Path | None, max_bytes: int) -> dict | None:
+    """An unchanged corpus keeps the earlier run's files, checked before Prefect is started
+    (the check the flow makes too): a re-run then takes a second or two, not a server's start."""
+    import time
+
+    from pipelines.run_inputs import reused_run
+
+    started = time.perf_counter()
+    summary, corpus, inputs = reused_run(folder, [str(p) for p in paths], str(corrections) if corrections else None, max_bytes)
+    if summary is None:
+        return None
+    summary["seconds"] = {"inputs": round(time.perf_counter() - started, 3), "reused": 0.0}
+    summary["reused_from"] = folder.extra["reused"]
+    summary["manifest"] = str(folder.finish(summary, corpus, inputs))
+    return summary
 
 
 def summary_lines(summary: dict) -> list[str]:

@@ -21,7 +21,7 @@ from extractors.reading import DEFAULT_MAX_BYTES, list_sources, read_sources
 from extractors.types import CatalogueEntry, DocumentResult, SourceText
 from pipelines import analysis_cache, outputs, publish
 from pipelines.limits import analyse_with_limit, analysis_failure
-from pipelines.run_inputs import run_inputs
+from pipelines.run_inputs import corrections_beside, reused_run
 
 CACHE_VERSION = "1"
 
@@ -244,14 +244,12 @@ def catalogue_flow(
     with publish.run_folder(out_dir) as folder:
         started = time.perf_counter()
         cache = (Path(cache_dir) if cache_dir else analysis_cache.default_dir()) if use_cache else None
-        corrections = corrections or _corrections_beside(paths)
-        corpus = publish.corpus_fingerprint(listed, paths)
-        inputs = run_inputs(corpus, paths, corrections=corrections, options={"max_bytes": max_bytes})
+        corrections = corrections or corrections_beside(paths)
         # an unchanged corpus (same files, knowledge, models, options) keeps the earlier run's files
+        summary, corpus, inputs = reused_run(folder, paths, corrections, max_bytes, reuse=use_cache)
         checked = round(time.perf_counter() - started, 3)
-        summary = folder.reuse(inputs) if use_cache else None
         if summary is not None:
-            summary["seconds"] = {"inputs": checked, "reused": round(time.perf_counter() - started - checked, 3)}
+            summary["seconds"] = {"inputs": checked, "reused": 0.0}
             summary["reused_from"] = folder.extra["reused"]
         else:
             summary = _catalogue(paths, out_dir, batch_size, max_bytes, cache, show_progress, corrections, parallel)
@@ -262,12 +260,6 @@ def catalogue_flow(
 
 class NoDocuments(ValueError):
     """The paths of a run hold no document the run can read."""
-
-
-def _corrections_beside(paths: list[str]) -> str | None:
-    """A ``corrections.yaml`` in a corpus folder, read when no other corrections are given."""
-    found = [Path(p) / "corrections.yaml" for p in paths if (Path(p) / "corrections.yaml").is_file()]
-    return str(found[0]) if found else None
 
 
 def _catalogue(

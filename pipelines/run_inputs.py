@@ -81,3 +81,22 @@ def run_inputs(corpus: dict, paths: Iterable[str], *, corrections: str | None, o
         "options": options,
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def corrections_beside(paths: Iterable[str]) -> str | None:
+    """A ``corrections.yaml`` in a corpus folder, read when no other corrections are given."""
+    found = [Path(p) / "corrections.yaml" for p in paths if (Path(p) / "corrections.yaml").is_file()]
+    return str(found[0]) if found else None
+
+
+def reused_run(folder, paths: list[str], corrections: str | None, max_bytes: int, *, reuse: bool = True) -> tuple[dict | None, dict, str]:
+    """(the earlier run's summary when ``folder`` (a locked ``publish.RunFolder``) holds a run
+    on exactly these inputs, else None; the corpus fingerprint; the inputs digest). The one
+    check of the flow and of the command line, which makes it before starting Prefect.
+    ``reuse=False`` (``--no-cache``) only computes the fingerprint and the digest."""
+    from extractors.reading import list_sources
+    from pipelines.publish import corpus_fingerprint
+
+    corpus = corpus_fingerprint(list_sources([Path(p) for p in paths]), paths)
+    inputs = run_inputs(corpus, paths, corrections=corrections or corrections_beside(paths), options={"max_bytes": max_bytes})
+    return (folder.reuse(inputs) if reuse else None), corpus, inputs

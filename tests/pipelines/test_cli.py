@@ -15,8 +15,8 @@ ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "corpora"
 
 
-def _policycat(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+def _policycat(*args: str, timeout: float = 300, **extra_env: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), **extra_env}
     env.pop("COLUMNS", None)
     return subprocess.run([sys.executable, "-c", "from pipelines.cli import app; app()", *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=timeout)
@@ -66,3 +66,23 @@ def test_the_counts_fit_80_columns_and_speak_in_the_singular_where_one():
     assert lines[0] == "read 5 files: 13 documents (1 file split, 1 duplicate)"
     assert all(len(line) <= 80 for line in lines), lines
     assert lines[1].endswith("; 0 failed")
+
+
+def test_an_unchanged_corpus_is_kept_without_starting_prefect(tmp_path):
+    """The second run of the same corpus into the same folder finds nothing changed before
+    Prefect is imported: run.json records the input check alone, the files are untouched."""
+    out = tmp_path / "out"
+    first = _policycat("run", str(CORPUS), "-o", str(out), timeout=900)
+    assert first.returncode == 0, first.stderr[-2000:]
+    before = {p.name: p.stat().st_mtime_ns for p in out.iterdir() if p.is_file() and p.name != "run.json"}
+    # a Prefect API nobody answers: a run that started its flow would fail against it
+    second = _policycat("run", str(CORPUS), "-o", str(out), "--strict", PREFECT_API_URL="http://127.0.0.1:9/api")
+    assert second.returncode == 0, second.stderr[-2000:]
+    assert second.stdout.startswith("nothing changed since the run of ")
+    manifest = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert set(manifest["seconds"]) == {"inputs", "reused"} and manifest["reused_from"]
+    assert {p.name: p.stat().st_mtime_ns for p in out.iterdir() if p.is_file() and p.name != "run.json"} == before
+    # run.json still vouches for every file
+    from pipelines.publish import verify
+
+    assert verify(out) == []
