@@ -59,9 +59,9 @@ def _verdict(value, wording) -> bool | None:
     review = wording.section("review")
     if not text:
         return None
-    if text in (review["accept"], "accept", "是", "√", "✓", "对"):
+    if text == review["accept"] or text in review.get("accept_also", ()):
         return True
-    if text in (review["reject"], "reject", "否", "×", "✗", "错", "不是举措"):
+    if text == review["reject"] or text in review.get("reject_also", ()):
         return False
     raise ValueError(f"结论应为“{review['accept']}”或“{review['reject']}”，不是“{text}”")
 
