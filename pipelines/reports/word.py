@@ -11,6 +11,7 @@ from pipelines.reports.wording import Wording
 # an unbreakable run of a cell: a number with its point, slash, sign and percent, or a code
 _TOKEN = re.compile(r"[0-9A-Za-z_.%/+\-–:：]+(?:[（(][0-9A-Za-z_.%/+\-–]+[)）])?")
 CELL_PADDING_CM = 0.4  # Word's default cell margins, both sides
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
 def _set_fonts(style_or_run, east_asian: str, latin: str) -> None:
@@ -94,13 +95,39 @@ def _fits(block: Mapping, total_cm: float, font_pt: float) -> bool:
 
 
 def _size_columns(table, widths_cm: list[float]) -> None:
+    """The grid (which LibreOffice reads) and the header's cells (which Word reads); the
+    body's rows carry their widths from ``_append_rows``."""
     from docx.shared import Cm
 
     table.autofit = False
     for i, width in enumerate(widths_cm):
-        table.columns[i].width = Cm(width)  # the grid, which LibreOffice reads
-        for cell in table.columns[i].cells:  # the cells, which Word reads
-            cell.width = Cm(width)
+        table.columns[i].width = Cm(width)
+        table.rows[0].cells[i].width = Cm(width)
+
+
+def _append_rows(table, rows, widths_cm: list[float], size_pt: float, numeric_from: int) -> None:
+    """The body of a table as one piece of XML: python-docx's ``add_row`` copies and walks the
+    table for every row, minutes for the thousands of rows of a 任务分工 appendix."""
+    from xml.sax.saxutils import escape
+
+    from docx.oxml import parse_xml
+
+    if not rows:
+        return
+    half_points = int(round(size_pt * 2))
+    run_props = f'<w:rPr><w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/></w:rPr>'
+    twips = [int(round(w / 2.54 * 1440)) for w in widths_cm]
+    lines = []
+    for values in rows:
+        cells = []
+        for i, text in enumerate(values):
+            align = '<w:pPr><w:jc w:val="right"/></w:pPr>' if i >= numeric_from else ""
+            run = f'<w:r>{run_props}<w:t xml:space="preserve">{escape(str(text))}</w:t></w:r>' if text != "" else ""
+            cells.append(f'<w:tc><w:tcPr><w:tcW w:w="{twips[i]}" w:type="dxa"/></w:tcPr><w:p>{align}{run}</w:p></w:tc>')
+        lines.append(f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{''.join(cells)}</w:tr>")
+    body = parse_xml(f'<w:tbl xmlns:w="{_W}">{"".join(lines)}</w:tbl>')
+    for tr in list(body):
+        table._tbl.append(tr)
 
 
 def _repeat_header(row) -> None:
@@ -114,9 +141,6 @@ def _repeat_header(row) -> None:
 
 def _keep_with_next(paragraph) -> None:
     paragraph.paragraph_format.keep_with_next = True
-
-
-_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
 def _footnote_reference(paragraph, number: int) -> None:
@@ -206,7 +230,6 @@ def write_docx(path: Path, view: Mapping, charts: Mapping[str, Any], wording: Wo
     import docx
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml import OxmlElement
     from docx.shared import Cm, Pt, RGBColor
 
     view = _xml_safe(view)
@@ -275,15 +298,9 @@ def write_docx(path: Path, view: Mapping, charts: Mapping[str, Any], wording: Wo
                     run.font.size = Pt(size)
                     cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
                 _repeat_header(table.rows[0])
-                for values in block["rows"]:
-                    row = table.add_row()
-                    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
-                    for i, (cell, text) in enumerate(zip(row.cells, values)):
-                        run = cell.paragraphs[0].add_run(text)
-                        run.font.size = Pt(size)
-                        if i >= block["numeric_from"]:
-                            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
-                _size_columns(table, _column_widths(block, text_width, size))
+                widths = _column_widths(block, text_width, size)
+                _size_columns(table, widths)
+                _append_rows(table, block["rows"], widths, size, block["numeric_from"])
                 document.add_paragraph()
             elif kind == "chart":
                 figures += 1
