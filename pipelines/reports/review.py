@@ -93,6 +93,7 @@ def write_review_sheets(
     review = wording.section("review")
     heads = review["columns"]
     status_words = {k: v for k, v in wording.labels["status"].items() if k != "unknown"}
+    prompts = review["prompts"]
     fill = PatternFill("solid", fgColor=EDITABLE_FILL)
     corrections = {c.measure_id: c for c in (previous.corrections if previous else ())}
 
@@ -115,7 +116,7 @@ def write_review_sheets(
     def validation(key: str, prompt: str, strict: bool = True) -> DataValidation:
         rule = DataValidation(type="list", formula1=f"={ranges[key]}", allow_blank=True, showErrorMessage=strict, showInputMessage=True)
         rule.promptTitle, rule.prompt = heads.get(key, key)[:32], prompt[:255]
-        rule.errorTitle, rule.error = "不在可选值中", f"请从下拉列表中选择（见“{values.title}”表）"
+        rule.errorTitle, rule.error = prompts["error_title"][:32], prompts["error"].format(sheet=values.title)[:255]
         return rule
 
     sheet = workbook.create_sheet(sheet_name(review["sheet"], used), 1)
@@ -165,14 +166,13 @@ def write_review_sheets(
             if key in editable:
                 cell.fill = fill
     last = max(3, len(entries) + 2)
-    for key, prompt in (("verdict", "接受：模型的类别、约束强度和主体都对；拒绝：这不是一条举措"),
-                        ("corrected_category", "模型类别不对时选正确的类别"),
-                        ("corrected_status", "约束强度不对时选正确的一项")):
+    for key, prompt in (("verdict", prompts["verdict"]), ("corrected_category", prompts["corrected_category"]),
+                        ("corrected_status", prompts["corrected_status"])):
         rule = validation(key if key == "verdict" else key.removeprefix("corrected_"), prompt)
         letter = get_column_letter(columns.index(key) + 1)
         rule.add(f"{letter}3:{letter}{last}")
         sheet.add_data_validation(rule)
-    bodies_rule = validation("bodies", "规范名称，多个用“、”分隔（可选值见下拉列表）", strict=False)
+    bodies_rule = validation("bodies", prompts["corrected_bodies"], strict=False)
     letter = get_column_letter(columns.index("corrected_bodies") + 1)
     bodies_rule.add(f"{letter}3:{letter}{last}")
     sheet.add_data_validation(bodies_rule)
@@ -233,7 +233,7 @@ def _pairs_sheet(workbook, pairs, entries, documents, wording, previous, sheet_n
                 cell.data_type = "s"
             if key in ("verdict", "note"):
                 cell.fill = fill
-    rule = validation("verdict", "接受：两条确是承接（同一项工作）；拒绝：不是")
+    rule = validation("verdict", review["prompts"]["pair_verdict"])
     letter = get_column_letter(columns.index("verdict") + 1)
     rule.add(f"{letter}2:{letter}{max(2, row)}")
     sheet.add_data_validation(rule)
