@@ -16,7 +16,7 @@ from models.corrections import Correction, apply_corrections
 from models.class_data import GoldSource, gold_source
 from models.scoring import DEV_GOLD, SEEDS_GOLD
 from models.settings import load_settings
-from models.taxonomy import DEFAULT_TAXONOMY_PATH, load_taxonomy
+from models.taxonomy import DEFAULT_TAXONOMY_PATH
 from models.training import load_or_train
 
 CACHE_ENV = "POLICYCAT_CACHE"
@@ -45,7 +45,7 @@ def load_model(corrections: Path | Sequence[Correction] | None = None, *, retrai
     if isinstance(corrections, (str, Path)):
         from pipelines.reports.review import read_review_file
 
-        corrections = read_review_file(Path(corrections), load_taxonomy()).corrections
+        corrections = read_review_file(Path(corrections)).corrections
     return load_or_train(classifier_dir(), DEFAULT_TAXONOMY_PATH, training_gold(), corrections or (), retrain=retrain)
 
 

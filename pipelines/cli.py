@@ -43,13 +43,18 @@ def _fail(message: str, code: int = 2):
     raise typer.Exit(code)
 
 
+def _require_paths(paths: list[Path], written: str = "") -> None:
+    """Every path given exists (a dangling link is read and reported by the reader)."""
+    missing = [str(p) for p in paths if not p.exists() and not p.is_symlink()]
+    if missing:
+        _fail("no such file or folder: " + ", ".join(missing) + written)
+
+
 def _check_inputs(paths: list[Path]) -> None:
     """Every path given exists and together they hold a document, before anything is written."""
     from extractors.reading import FORMATS, list_sources
 
-    missing = [str(p) for p in paths if not p.exists() and not p.is_symlink()]
-    if missing:
-        _fail("no such file or folder: " + ", ".join(missing) + "; nothing was written")
+    _require_paths(paths, "; nothing was written")
     if not list_sources(paths):
         kinds = " ".join(sorted(FORMATS))
         _fail(f"no documents in {', '.join(map(str, paths))} (looked for {kinds}); nothing was written")
@@ -155,18 +160,12 @@ def run(
 
 def _reused(folder, paths: list[Path], corrections: Path | None, max_bytes: int) -> dict | None:
     """An unchanged corpus keeps the earlier run's files, checked before Prefect is started
-    (the check the flow makes too): a re-run then takes a second or two, not a server's start."""
-    import time
-
+    (the check the flow makes too): a re-run then takes seconds, not a server's start."""
     from pipelines.run_inputs import reused_run
 
-    started = time.perf_counter()
     summary, corpus, inputs = reused_run(folder, [str(p) for p in paths], str(corrections) if corrections else None, max_bytes)
-    if summary is None:
-        return None
-    summary["seconds"] = {"inputs": round(time.perf_counter() - started, 3), "reused": 0.0}
-    summary["reused_from"] = folder.extra["reused"]
-    summary["manifest"] = str(folder.finish(summary, corpus, inputs))
+    if summary is not None:
+        summary["manifest"] = str(folder.finish(summary, corpus, inputs))
     return summary
 
 
@@ -210,9 +209,7 @@ def serve(
     """Serve the flow as a Prefect deployment that runs on a schedule (and whenever it is
     started from the Prefect UI): point PREFECT_API_URL at a `prefect server start` to watch
     the runs there; without it a server is started here for as long as this serves."""
-    missing = [str(p) for p in paths if not p.exists()]
-    if missing:
-        _fail("no such file or folder: " + ", ".join(missing))
+    _require_paths(paths)
     from prefect.client.schemas.schedules import CronSchedule
 
     try:
@@ -252,9 +249,7 @@ def ingest(
     chosen = format or ("table" if sys.stdout.isatty() else "tsv")
     if chosen not in ("table", "tsv", "json"):
         _fail(f"--format {chosen}: use table, tsv or json")
-    missing = [str(p) for p in paths if not p.exists() and not p.is_symlink()]
-    if missing:
-        _fail("no such file or folder: " + ", ".join(missing))
+    _require_paths(paths)
     from extractors.documents import load_resources, process_source
     from extractors.errors import SourceError
     from extractors.reading import list_sources, read_sources

@@ -247,11 +247,8 @@ def catalogue_flow(
         corrections = corrections or corrections_beside(paths)
         # an unchanged corpus (same files, knowledge, models, options) keeps the earlier run's files
         summary, corpus, inputs = reused_run(folder, paths, corrections, max_bytes, reuse=use_cache)
-        checked = round(time.perf_counter() - started, 3)
-        if summary is not None:
-            summary["seconds"] = {"inputs": checked, "reused": 0.0}
-            summary["reused_from"] = folder.extra["reused"]
-        else:
+        if summary is None:
+            checked = round(time.perf_counter() - started, 3)
             summary = _catalogue(paths, out_dir, batch_size, max_bytes, cache, show_progress, corrections, parallel)
             summary["seconds"] = {"inputs": checked, **summary["seconds"]}
         summary["manifest"] = str(folder.finish(summary, corpus, inputs))

@@ -92,11 +92,19 @@ def corrections_beside(paths: Iterable[str]) -> str | None:
 def reused_run(folder, paths: list[str], corrections: str | None, max_bytes: int, *, reuse: bool = True) -> tuple[dict | None, dict, str]:
     """(the earlier run's summary when ``folder`` (a locked ``publish.RunFolder``) holds a run
     on exactly these inputs, else None; the corpus fingerprint; the inputs digest). The one
-    check of the flow and of the command line, which makes it before starting Prefect.
+    check of the flow and of the command line, which makes it before starting Prefect. A
+    reused summary carries this check's seconds and the run it came from (``reused_from``).
     ``reuse=False`` (``--no-cache``) only computes the fingerprint and the digest."""
+    import time
+
     from extractors.reading import list_sources
     from pipelines.publish import corpus_fingerprint
 
+    started = time.perf_counter()
     corpus = corpus_fingerprint(list_sources([Path(p) for p in paths]), paths)
     inputs = run_inputs(corpus, paths, corrections=corrections or corrections_beside(paths), options={"max_bytes": max_bytes})
-    return (folder.reuse(inputs) if reuse else None), corpus, inputs
+    summary = folder.reuse(inputs) if reuse else None
+    if summary is not None:
+        summary["seconds"] = {"inputs": round(time.perf_counter() - started, 3), "reused": 0.0}
+        summary["reused_from"] = folder.extra["reused"]
+    return summary, corpus, inputs

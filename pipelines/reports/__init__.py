@@ -178,7 +178,7 @@ def write_reports(
         return outcome
 
     workbook = attempt("xlsx", lambda path: write_catalogue_workbook(
-        path, documents, rows, wording, class_names, tables, review=review, body_names=_body_names(rows),
+        path, documents, rows, wording, class_names, tables, review=review, body_names=_body_names(rows), tasks=summary["tasks"],
     )) or {"sheets": [], "failures": []}
     for cell in workbook["failures"]:
         failed.append(report_error_row(cell["path"], f"catalogue.xlsx: cell {cell['column']} of row {cell['row']} of sheet {cell['sheet']} left empty: {cell['reason']}"))

@@ -4,6 +4,7 @@ The measure table of ``report.html`` links each measure to its place here, and b
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Mapping, Sequence
 
 from extractors.types import CatalogueEntry
@@ -57,9 +58,8 @@ def document_pages(documents: Sequence[Mapping], rows: Sequence[CatalogueEntry],
             continue
         start, end = doc.get("start") or 0, doc.get("end") or len(source)
         measures = by_doc.get(doc["doc_id"], [])
-        present = list(dict.fromkeys(r.category or UNKNOWN for r in measures))
-        legend = [(c, class_names.get(c) or wording.label("class", c), colours.get(c, "#ddd"), present.count(c) and sum(1 for r in measures if (r.category or UNKNOWN) == c))
-                  for c in colours if c in present]
+        counts = Counter(r.category or UNKNOWN for r in measures)
+        legend = [(c, class_names.get(c) or wording.label("class", c), colour, counts[c]) for c, colour in colours.items() if counts[c]]
         tips = {r.measure_id: f"{class_names.get(r.category) or wording.label('class', r.category)} · {wording.label('status', r.status)}" for r in measures}
         pages[names[doc["doc_id"]]] = template.render(
             doc=doc, title=doc.get("title") or doc["doc_id"], pieces=segments(source[start:end], start, measures), legend=legend,

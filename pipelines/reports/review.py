@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
@@ -67,6 +68,22 @@ def _verdict(value, wording) -> bool | None:
 
 
 # ---------------------------------------------------------------- writing
+
+
+def _write_row(sheet, row: int, columns: Sequence[str], values: Mapping, editable, fill, font=None) -> None:
+    """One row of a review sheet: every value through ``workbook.neutralise`` (no control
+    character, no formula), text stored as text, the analyst's columns filled yellow."""
+    from pipelines.reports.workbook import neutralise
+
+    for col, key in enumerate(columns, start=1):
+        value = neutralise(values[key])
+        cell = sheet.cell(row=row, column=col, value=value)
+        if isinstance(value, str):
+            cell.data_type = "s"
+        if font is not None:
+            cell.font = font
+        if key in editable:
+            cell.fill = fill
 
 
 def write_review_sheets(
@@ -124,11 +141,7 @@ def write_review_sheets(
                "verdict", "corrected_category", "corrected_status", "corrected_bodies", "note")
     editable = {"verdict", "corrected_category", "corrected_status", "corrected_bodies", "note"}
     sheet.cell(row=1, column=1, value=review["guide"]).alignment = Alignment(wrap_text=False)
-    for col, key in enumerate(columns, start=1):
-        cell = sheet.cell(row=2, column=col, value=heads[key])
-        cell.font = Font(bold=True)
-        if key in editable:
-            cell.fill = fill
+    _write_row(sheet, 2, columns, heads, editable, fill, Font(bold=True))
     order = sorted(range(len(entries)), key=lambda i: (not entries[i].needs_review, i))
     yes, no = wording.labels["boolean"]["true"], wording.labels["boolean"]["false"]
     for row, i in enumerate(order, start=3):
@@ -158,13 +171,7 @@ def write_review_sheets(
             "corrected_bodies": "、".join(kept.bodies) if kept and kept.bodies else None,
             "note": kept.note if kept is not None else entry.correction_note,
         }
-        for col, key in enumerate(columns, start=1):
-            value = neutralise(line[key])  # no control character, no formula, within a cell's length
-            cell = sheet.cell(row=row, column=col, value=value)
-            if isinstance(value, str):
-                cell.data_type = "s"  # text, never a formula
-            if key in editable:
-                cell.fill = fill
+        _write_row(sheet, row, columns, line, editable, fill)
     last = max(3, len(entries) + 2)
     for key, prompt in (("verdict", prompts["verdict"]), ("corrected_category", prompts["corrected_category"]),
                         ("corrected_status", prompts["corrected_status"])):
@@ -194,17 +201,12 @@ def _pairs_sheet(workbook, pairs, entries, documents, wording, previous, sheet_n
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    from pipelines.reports.workbook import neutralise
-
     review = wording.section("review")
     heads = review["pair_columns"]
     sheet = workbook.create_sheet(sheet_name(review["pairs_sheet"], used), 2)
     columns = ("pair", "relation", "probability", "measure_a", "text_a", "measure_b", "text_b", "verdict", "note")
-    for col, key in enumerate(columns, start=1):
-        cell = sheet.cell(row=1, column=col, value=heads[key])
-        cell.font = Font(bold=True)
-        if key in ("verdict", "note"):
-            cell.fill = fill
+    editable = {"verdict", "note"}
+    _write_row(sheet, 1, columns, heads, editable, fill, Font(bold=True))
     verdicts = dict(previous.links) if previous else {}
     relations = wording.labels["relation"]
     lines = [line for line in pairs if line.get("relation") in LINK_RELATIONS and line.get("measure_a") and line.get("measure_b")]
@@ -226,13 +228,7 @@ def _pairs_sheet(workbook, pairs, entries, documents, wording, previous, sheet_n
             "measure_a": line["measure_a"], "text_a": line.get("text_a"), "measure_b": line["measure_b"], "text_b": line.get("text_b"),
             "verdict": None if known is None else review["accept" if known else "reject"], "note": None,
         }
-        for col, key in enumerate(columns, start=1):
-            value = neutralise(values[key])
-            cell = sheet.cell(row=row, column=col, value=value)
-            if isinstance(value, str):
-                cell.data_type = "s"
-            if key in ("verdict", "note"):
-                cell.fill = fill
+        _write_row(sheet, row, columns, values, editable, fill)
     rule = validation("verdict", review["prompts"]["pair_verdict"])
     letter = get_column_letter(columns.index("verdict") + 1)
     rule.add(f"{letter}2:{letter}{max(2, row)}")
@@ -359,15 +355,23 @@ def _read_links(sheet, path, wording, problems) -> dict[tuple[str, str], bool]:
     return found
 
 
-def read_review_file(path: Path | None, taxonomy=None):
+def read_review_file(path: Path | None) -> Review:
     """An analyst's review: a ``catalogue.xlsx`` whose 复核 sheets were filled in, or a
-    ``corrections.yaml``. Raises ``DataError`` naming the file, sheet and row of each problem."""
+    ``corrections.yaml``. Raises ``DataError`` naming the file, sheet and row of each problem.
+    A run reads it up to three times (the command line's check, the input digest, the flow):
+    the file is parsed once while its size and modification time stay the same."""
+    if path is None or not Path(path).exists():
+        return Review()
+    found = Path(path).stat()
+    return _read_review_file(str(path), found.st_mtime_ns, found.st_size)
+
+
+@lru_cache(maxsize=4)
+def _read_review_file(path: str, mtime_ns: int, size: int) -> Review:
     from models.taxonomy import load_taxonomy
     from pipelines.reports.wording import load_wording
 
-    if path is None or not Path(path).exists():
-        return Review()
-    taxonomy = taxonomy or load_taxonomy()
+    taxonomy = load_taxonomy()
     if Path(path).suffix.lower() in (".xlsx", ".xlsm"):
         return read_review(path, load_wording(), taxonomy.codes, taxonomy.names)
-    return Review(tuple(load_corrections(path, codes=taxonomy.codes)), {}, str(path))
+    return Review(tuple(load_corrections(path, codes=taxonomy.codes)), {}, path)

@@ -53,9 +53,14 @@ class SummarySettings:
 # ---------------------------------------------------------------- what counts
 
 
+def _left_out_fragment(doc: Mapping) -> bool:
+    """A fragment (no title, issuer or author) that no comparison group keeps, and no duplicate."""
+    return bool(doc.get("fragment")) and not doc.get("duplicate_of") and not doc.get("kept")
+
+
 def _duplicate_ids(documents: Iterable[Mapping]) -> set[str]:
     """Documents left out of counts: duplicates, and fragments no comparison group names."""
-    return {d["doc_id"] for d in documents if d.get("duplicate_of") or (d.get("fragment") and not d.get("kept"))}
+    return {d["doc_id"] for d in documents if d.get("duplicate_of") or _left_out_fragment(d)}
 
 
 def counted_documents(documents: Sequence[Mapping]) -> list[Mapping]:
@@ -99,7 +104,7 @@ def documents_overview(documents: Sequence[Mapping], type_order: Sequence[str] =
         "documents": len(documents),
         "counted": len(counted),
         "duplicates": sum(1 for d in documents if d.get("duplicate_of")),
-        "fragments": sum(1 for d in documents if d.get("fragment") and not d.get("duplicate_of") and not d.get("kept")),
+        "fragments": sum(1 for d in documents if _left_out_fragment(d)),
         "files": len({d.get("source_path") for d in documents}),
         "split_files": sum(1 for n in Counter(d.get("source_path") for d in documents).values() if n > 1),
         "by_type": by_type,
@@ -360,7 +365,7 @@ def document_ranking(rows: Sequence[CatalogueEntry], documents: Sequence[Mapping
     unranked, come last. Rejected measures are left out."""
     docs = {d["doc_id"]: d for d in documents}
     # a fragment left out of the counts is left out of the ranking too (the data notes list it)
-    fragments = {d["doc_id"] for d in documents if d.get("fragment") and not d.get("duplicate_of") and not d.get("kept")}
+    fragments = {d["doc_id"] for d in documents if _left_out_fragment(d)}
     kept = [r for r in rows if not r.rejected and r.doc_id not in fragments]
     ranked = concreteness(kept, [d for d in documents if d["doc_id"] not in fragments], settings or default_comparison_settings())["documents"]
     return [{**d, **{k: docs.get(d["doc_id"], {}).get(k) for k in ("title", "doc_type", "level", "region")}, "title": docs.get(d["doc_id"], {}).get("title") or d["doc_id"]} for d in ranked]
@@ -403,7 +408,7 @@ def data_notes(
     summary = (comparison or {}).get("summary") or {}
     other_warnings = sorted({w for d in documents for w in d.get("warnings") or () if not w.startswith(("placeholder", "duplicate", "fragment"))})
     fragments = [{"doc_id": d["doc_id"], "source_path": d.get("source_path"), "measures": sum(1 for r in rows if r.doc_id == d["doc_id"])}
-                 for d in documents if d.get("fragment") and not d.get("duplicate_of") and not d.get("kept")]
+                 for d in documents if _left_out_fragment(d)]
     return {
         "placeholders": placeholders,
         "placeholder_count": sum(p["count"] for p in placeholders),

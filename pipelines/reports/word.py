@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -14,19 +15,17 @@ CELL_PADDING_CM = 0.4  # Word's default cell margins, both sides
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
-def _set_fonts(style_or_run, east_asian: str, latin: str) -> None:
-    """Explicit fonts for every script. The theme's fonts (the template's Calibri and
-    Cambria) would win over them, so the theme attributes go."""
+def _set_fonts(style_or_run, font: str) -> None:
+    """``font`` for every script (a CJK font has Latin letters and digits too). The theme's
+    fonts (the template's Calibri and Cambria) would win over it, so the theme attributes go."""
     from docx.oxml.ns import qn
 
     element = style_or_run.element if hasattr(style_or_run, "element") else style_or_run._element
     fonts = element.get_or_add_rPr().get_or_add_rFonts()
     for attribute in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
         fonts.attrib.pop(qn(f"w:{attribute}"), None)
-    fonts.set(qn("w:ascii"), latin)
-    fonts.set(qn("w:hAnsi"), latin)
-    fonts.set(qn("w:eastAsia"), east_asian)
-    fonts.set(qn("w:cs"), latin)
+    for script in ("ascii", "hAnsi", "eastAsia", "cs"):
+        fonts.set(qn(f"w:{script}"), font)
 
 
 def _set_language(element, language: str) -> None:
@@ -58,29 +57,42 @@ def _text_width(text: str) -> float:
     return sum(1.0 if ord(ch) > 0x2E80 else (0.72 if ch.isupper() else 0.6) for ch in text)
 
 
-def _needs(block: Mapping, font_pt: float, headers: bool) -> list[float]:
+PT_CM = 0.03528  # one point in centimetres
+
+
+@dataclass(frozen=True)
+class _ColumnEms:
+    """Per column, in em (independent of the font size): its longest number or code, its
+    header, and its longest cell (capped: a long text wraps)."""
+
+    token: tuple[float, ...]
+    header: tuple[float, ...]
+    cell: tuple[float, ...]
+
+
+def _column_ems(block: Mapping) -> _ColumnEms:
+    lines = [block["header"], *block["rows"]]
+    columns = range(len(block["header"]))
+    return _ColumnEms(
+        token=tuple(max((_text_width(t) for line in lines for t in _TOKEN.findall(str(line[i]))), default=1.0) for i in columns),
+        header=tuple(_text_width(str(block["header"][i])) for i in columns),
+        cell=tuple(min(24, max(_text_width(str(line[i])) for line in lines)) for i in columns),
+    )
+
+
+def _needs(ems: _ColumnEms, font_pt: float, headers: bool) -> list[float]:
     """Each column's narrowest width in cm: its longest number or code, and with ``headers``
     its header on one line."""
-    em_cm = font_pt * 0.03528
-    lines = [block["header"], *block["rows"]]
-    needs = []
-    for i in range(len(block["header"])):
-        longest = max((_text_width(t) for line in lines for t in _TOKEN.findall(str(line[i]))), default=1.0)
-        if headers:
-            longest = max(longest, _text_width(str(block["header"][i])))
-        needs.append(longest * em_cm + CELL_PADDING_CM)
-    return needs
+    return [(max(t, h) if headers else t) * font_pt * PT_CM + CELL_PADDING_CM for t, h in zip(ems.token, ems.header)]
 
 
-def _column_widths(block: Mapping, total_cm: float, font_pt: float) -> list[float]:
+def _column_widths(ems: _ColumnEms, total_cm: float, font_pt: float) -> list[float]:
     """Widths in cm: each column at least as wide as its longest number or code (which must
     not break) and, where the page allows, its header; the rest shared by how long the cells are."""
-    em_cm = font_pt * 0.03528
-    needs = _needs(block, font_pt, headers=True)
+    needs = _needs(ems, font_pt, headers=True)
     if sum(needs) > total_cm:
-        needs = _needs(block, font_pt, headers=False)
-    lines = [block["header"], *block["rows"]]
-    wants = [max(n, min(24, max(_text_width(str(line[i])) for line in lines)) * em_cm + CELL_PADDING_CM) for i, n in enumerate(needs)]
+        needs = _needs(ems, font_pt, headers=False)
+    wants = [max(n, c * font_pt * PT_CM + CELL_PADDING_CM) for n, c in zip(needs, ems.cell)]
     if sum(wants) <= total_cm:
         return [w * total_cm / sum(wants) for w in wants]
     spare = total_cm - sum(needs)
@@ -90,8 +102,8 @@ def _column_widths(block: Mapping, total_cm: float, font_pt: float) -> list[floa
     return [n + spare * e / sum(extra) for n, e in zip(needs, extra)]
 
 
-def _fits(block: Mapping, total_cm: float, font_pt: float) -> bool:
-    return sum(_needs(block, font_pt, headers=False)) <= total_cm
+def _fits(ems: _ColumnEms, total_cm: float, font_pt: float) -> bool:
+    return sum(_needs(ems, font_pt, headers=False)) <= total_cm
 
 
 def _size_columns(table, widths_cm: list[float]) -> None:
@@ -241,7 +253,7 @@ def write_docx(path: Path, view: Mapping, charts: Mapping[str, Any], wording: Wo
     for name in ("Normal", "Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3", "Caption", "List Bullet"):
         font = heading_font if name.startswith(("Heading", "Title")) else body_font
         style = document.styles[name]
-        _set_fonts(style, font, font)
+        _set_fonts(style, font)
         style.font.color.rgb = RGBColor(0, 0, 0)
         if name.startswith(("Heading", "Title")):
             style.font.bold = True
@@ -286,8 +298,9 @@ def write_docx(path: Path, view: Mapping, charts: Mapping[str, Any], wording: Wo
                 caption = document.add_paragraph(words["table_caption"].format(n=tables, title=last_heading), style="Caption")
                 caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
                 _keep_with_next(caption)
+                ems = _column_ems(block)
                 size = 10.5 if len(block["header"]) <= 5 else 9
-                while size > 6.5 and not _fits(block, text_width, size):
+                while size > 6.5 and not _fits(ems, text_width, size):
                     size -= 0.5
                 table = document.add_table(rows=1, cols=len(block["header"]))
                 table.style = "Table Grid"
@@ -298,7 +311,7 @@ def write_docx(path: Path, view: Mapping, charts: Mapping[str, Any], wording: Wo
                     run.font.size = Pt(size)
                     cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
                 _repeat_header(table.rows[0])
-                widths = _column_widths(block, text_width, size)
+                widths = _column_widths(ems, text_width, size)
                 _size_columns(table, widths)
                 _append_rows(table, block["rows"], widths, size, block["numeric_from"])
                 document.add_paragraph()

@@ -184,9 +184,11 @@ def write_catalogue_workbook(
     *,
     review=None,
     body_names: Sequence[str] = (),
+    tasks: Sequence[Mapping] = (),
 ) -> dict:
     """Write the workbook; returns ``{"sheets": [names], "measures": n, "failures": [cells left empty]}``.
-    Its 复核 sheets (``review.write_review_sheets``) show ``review``, the review this run applied."""
+    Its 复核 sheets (``review.write_review_sheets``) show ``review``, the review this run applied;
+    its 任务分工 sheet is ``tasks`` (``summary.task_division``, the summary's ``tasks``)."""
     from pipelines.reports.review import write_review_sheets
 
     from openpyxl import Workbook
@@ -238,7 +240,7 @@ def write_catalogue_workbook(
         cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"'{names[doc['doc_id']]}'!A1", display=names[doc["doc_id"]])
         cell.style = "Hyperlink"
 
-    _task_sheet(workbook.create_sheet(sheet_name(sheets_label["tasks"], used)), documents, entries, wording, names, failures)
+    _task_sheet(workbook.create_sheet(sheet_name(sheets_label["tasks"], used)), tasks, wording, names, failures)
 
     for doc in documents:
         sheet = workbook.create_sheet(names[doc["doc_id"]])
@@ -263,13 +265,10 @@ def write_catalogue_workbook(
     return {"sheets": workbook.sheetnames, "measures": len(entries), "failures": failures}
 
 
-def _task_sheet(sheet, documents: Sequence[Mapping], entries: Sequence[CatalogueEntry], wording, names: Mapping[str, str], failures: list[dict]) -> None:
+def _task_sheet(sheet, tasks: Sequence[Mapping], wording, names: Mapping[str, str], failures: list[dict]) -> None:
     """任务分工: per document, every measure still to be done with 牵头, 配合, 时限, 量化指标."""
-    from pipelines.reports.summary import counted_rows, task_division
-
     columns = wording.section("columns")
     status = wording.labels["status"]
-    tasks = task_division(counted_rows(list(entries), documents), documents)
     lines = [(doc, i, t) for doc in tasks for i, t in enumerate(doc["tasks"], start=1)]
     headers = [columns["document"], columns["task_number"], columns["text"], columns["task_lead"], columns["task_support"],
                columns["task_deadline"], columns["task_targets"], columns["status"], columns["task_source"], wording.section("fields")["measure_id"]]
